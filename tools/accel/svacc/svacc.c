@@ -1,0 +1,624 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * svacc: command-line tool for the svacc accelerator.
+ *
+ *   svacc info
+ *   svacc copy|fill|crc|compare [--size N] [--portal|--ioctl] [--no-bof]
+ *   svacc demo [--size N] [--portal|--ioctl]
+ *
+ * Every data command runs on buffers from malloc() that the CPU has not
+ * touched where the operation allows it, verifies the device's result
+ * against the CPU and prints the completion status and the device's page
+ * request / fault counters. Exit status: 0 verified, 1 failure, 2 usage.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "libsvacc.h"
+
+#define DEFAULT_SIZE		(1024 * 1024UL)
+#define DEMO_SIZE		(2 * 1024 * 1024UL)
+#define DEFAULT_PATTERN		0x0123456789abcdefULL
+
+struct opts {
+	size_t size;
+	enum svacc_path path;
+	bool bof;
+	uint64_t pattern;
+	long long diff_at;
+	const char *dev;
+};
+
+struct cmd {
+	const char *name;
+	int (*fn)(struct svacc *s, const struct opts *o);
+	const char *help;
+};
+
+static void print_usage(FILE *f);
+
+#define COUNTER(name) { #name, offsetof(struct drm_svacc_counters, name) }
+
+static const struct {
+	const char *name;
+	size_t offset;
+} counter_names[] = {
+	COUNTER(desc_completed), COUNTER(bytes), COUNTER(ats_req),
+	COUNTER(atc_hit), COUNTER(atc_miss), COUNTER(page_req), COUNTER(prg),
+	COUNTER(dev_fault), COUNTER(devtlb_inv), COUNTER(atc_inv),
+	COUNTER(devtlb_hit), COUNTER(devtlb_miss), COUNTER(errors),
+	COUNTER(swerrs), COUNTER(hmm_faults), COUNTER(hmm_fault_batches),
+	COUNTER(hmm_pages_mapped), COUNTER(hmm_invalidations),
+	COUNTER(hmm_huge_mappings),
+};
+
+static void print_counters(const struct drm_svacc_counters *c)
+{
+	const uint8_t *base = (const uint8_t *)c;
+	unsigned long long v;
+	size_t i;
+
+	printf("counters:\n");
+	for (i = 0; i < ARRAY_SIZE(counter_names); i++) {
+		memcpy(&v, base + counter_names[i].offset, sizeof(v));
+		printf("  %-18s %llu\n", counter_names[i].name, v);
+	}
+}
+
+static void print_device(const struct svacc *s)
+{
+	const struct drm_svacc_info *i = &s->info;
+
+	printf("device: %s (svacc version %u.%u)\n", s->path,
+	       i->version >> 16, i->version & 0xffff);
+	printf("mode: %s", svacc_mode_name(i->mode));
+	if (i->mode_reason != SVACC_REASON_NONE)
+		printf(" (reason: %s%s%s)", svacc_reason_name(i->mode_reason),
+		       i->mode_errno ? ": " : "",
+		       i->mode_errno ? strerror(i->mode_errno) : "");
+	printf("\n%s: %u\n", i->mode == SVACC_MODE_SVA ? "PASID" : "context",
+	       i->pasid);
+}
+
+static int cmd_info(struct svacc *s, const struct opts *o)
+{
+	const struct drm_svacc_info *i = &s->info;
+	struct drm_svacc_counters c;
+	unsigned int n;
+	int ret;
+
+	(void)o;
+	print_device(s);
+	printf("mode_reason: %u (%s), mode_errno: %u\n", i->mode_reason,
+	       svacc_reason_name(i->mode_reason), i->mode_errno);
+	printf("wqs: %u:", i->num_wqs);
+	for (n = 0; n < i->num_wqs && n < 32; n++)
+		printf(" %u=%s", n,
+		       i->shared_wqs & (1u << n) ? "shared" : "dedicated");
+	printf("\nmax transfer: %llu bytes (shift %u), max batch: %u\n",
+	       1ULL << (i->max_transfer_shift & 63), i->max_transfer_shift,
+	       i->max_batch);
+	printf("ops:");
+	for (n = 0; n < 64; n++)
+		if (i->ops & (1ULL << n))
+			printf(" %s", svacc_op_name(n));
+	printf("\n");
+	ret = svacc_get_counters(s->fd, &c);
+	if (ret) {
+		fprintf(stderr, "svacc: GET_COUNTERS: %s\n", strerror(-ret));
+		return 1;
+	}
+	print_counters(&c);
+	return 0;
+}
+
+static void fill_random(void *buf, size_t size, uint64_t seed)
+{
+	uint64_t x = seed | 1, *p = buf;
+	size_t i;
+
+	for (i = 0; i < size / 8; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		p[i] = x;
+	}
+	for (i = size & ~7UL; i < size; i++)
+		((uint8_t *)buf)[i] = (uint8_t)i;
+}
+
+struct counters_delta {
+	struct drm_svacc_counters before;
+};
+
+static void delta_begin(struct svacc *s, struct counters_delta *d)
+{
+	svacc_get_counters(s->fd, &d->before);
+}
+
+static void delta_print(struct svacc *s, struct counters_delta *d,
+			const char *indent)
+{
+	struct drm_svacc_counters now;
+
+	if (svacc_get_counters(s->fd, &now))
+		return;
+	printf("%spage requests issued by the device: %llu (page request groups: %llu)\n",
+	       indent, (unsigned long long)(now.page_req - d->before.page_req),
+	       (unsigned long long)(now.prg - d->before.prg));
+	if (s->info.mode == SVACC_MODE_HMM)
+		printf("%sdevice faults: %llu (resolved with HMM: %llu, pages mapped: %llu)\n",
+		       indent,
+		       (unsigned long long)(now.dev_fault - d->before.dev_fault),
+		       (unsigned long long)(now.hmm_faults - d->before.hmm_faults),
+		       (unsigned long long)(now.hmm_pages_mapped -
+					    d->before.hmm_pages_mapped));
+}
+
+/*
+ * Run one operation over @size bytes, split at the device's transfer
+ * limit. @build sets up a descriptor for [off, off + len).
+ */
+typedef void (*build_fn)(struct drm_svacc_desc *d, void *ctx, size_t off,
+			 uint32_t len, uint64_t carry);
+
+static int run_chunked(struct svacc *s, const struct opts *o, build_fn build,
+		       void *ctx, size_t size, bool carry_crc,
+		       struct svacc_result *res, uint64_t *elapsed_ns)
+{
+	struct drm_svacc_completion *c = svacc_records_alloc(1);
+	uint64_t max = svacc_max_transfer(s), carry = 0, t0;
+	struct drm_svacc_desc d;
+	size_t off = 0;
+	uint32_t len;
+	int ret;
+
+	if (!c)
+		return -ENOMEM;
+	t0 = svacc_now_ns();
+	memset(res, 0, sizeof(*res));
+	res->status = SVACC_STATUS_SUCCESS;
+	do {
+		len = size - off > max ? max : size - off;
+		build(&d, ctx, off, len, carry);
+		if (o->bof)
+			d.flags |= SVACC_DESC_F_BOF;
+		ret = svacc_run(s, &d, c, res);
+		if (ret)
+			goto out;
+		if (res->status != SVACC_STATUS_SUCCESS)
+			break;
+		if (carry_crc)
+			carry = (uint32_t)res->value;
+		if (res->result) {
+			res->value += off;
+			break;
+		}
+		off += len;
+	} while (off < size);
+	*elapsed_ns = svacc_now_ns() - t0;
+out:
+	free(c);
+	return ret;
+}
+
+static void report(const char *what, size_t size,
+		   const struct svacc_result *res, uint64_t ns, bool ok)
+{
+	printf("%s: %zu bytes: status %s", what, size,
+	       svacc_status_name(res->status));
+	if (res->resubmits)
+		printf(" after %u fault resubmission(s)", res->resubmits);
+	printf(", %.3f ms", ns / 1e6);
+	if (ns)
+		printf(" (%.1f MB/s)", size * 1e3 / ns);
+	printf(", verified against CPU: %s\n", ok ? "OK" : "MISMATCH");
+}
+
+struct copy_ctx {
+	uint8_t *dst;
+	const uint8_t *src;
+	uint64_t pattern;
+};
+
+static void build_copy(struct drm_svacc_desc *d, void *ctx, size_t off,
+		       uint32_t len, uint64_t carry)
+{
+	struct copy_ctx *c = ctx;
+
+	(void)carry;
+	svacc_desc_memmove(d, c->dst + off, c->src + off, len, NULL);
+}
+
+static int do_copy(struct svacc *s, const struct opts *o, const char *label)
+{
+	struct svacc_result res;
+	struct copy_ctx ctx;
+	uint8_t *src, *dst;
+	bool ok;
+	uint64_t ns;
+	int ret;
+
+	src = malloc(o->size + 1);
+	dst = malloc(o->size + 1);	/* never touched by the CPU */
+	if (!src || !dst) {
+		fprintf(stderr, "svacc: out of memory\n");
+		return 1;
+	}
+	fill_random(src, o->size, 0x5eed);
+	ctx.dst = dst;
+	ctx.src = src;
+	ret = run_chunked(s, o, build_copy, &ctx, o->size, false, &res, &ns);
+	if (ret) {
+		fprintf(stderr, "svacc: %s: %s\n", label, strerror(-ret));
+		return 1;
+	}
+	ok = res.status == SVACC_STATUS_SUCCESS && !memcmp(src, dst, o->size);
+	report(label, o->size, &res, ns, ok);
+	free(src);
+	free(dst);
+	return ok ? 0 : 1;
+}
+
+static int cmd_copy(struct svacc *s, const struct opts *o)
+{
+	struct counters_delta cd;
+	int ret;
+
+	delta_begin(s, &cd);
+	ret = do_copy(s, o, "MEMMOVE");
+	delta_print(s, &cd, "");
+	return ret;
+}
+
+static void build_fill(struct drm_svacc_desc *d, void *ctx, size_t off,
+		       uint32_t len, uint64_t carry)
+{
+	struct copy_ctx *c = ctx;
+
+	(void)carry;
+	svacc_desc_memfill(d, c->dst + off, svacc_pattern_rotate(c->pattern, off),
+			   len, NULL);
+}
+
+static int cmd_fill(struct svacc *s, const struct opts *o)
+{
+	struct counters_delta cd;
+	struct svacc_result res;
+	struct copy_ctx ctx;
+	uint8_t *dst, *ref;
+	uint64_t ns;
+	bool ok;
+	int ret;
+
+	dst = malloc(o->size + 1);	/* never touched by the CPU */
+	ref = malloc(o->size + 1);
+	if (!dst || !ref) {
+		fprintf(stderr, "svacc: out of memory\n");
+		return 1;
+	}
+	delta_begin(s, &cd);
+	ctx.dst = dst;
+	ctx.pattern = o->pattern;
+	ret = run_chunked(s, o, build_fill, &ctx, o->size, false, &res, &ns);
+	if (ret) {
+		fprintf(stderr, "svacc: MEMFILL: %s\n", strerror(-ret));
+		return 1;
+	}
+	svacc_fill_pattern(ref, o->pattern, o->size);
+	ok = res.status == SVACC_STATUS_SUCCESS && !memcmp(ref, dst, o->size);
+	report("MEMFILL", o->size, &res, ns, ok);
+	delta_print(s, &cd, "");
+	free(dst);
+	free(ref);
+	return ok ? 0 : 1;
+}
+
+static void build_crc(struct drm_svacc_desc *d, void *ctx, size_t off,
+		      uint32_t len, uint64_t carry)
+{
+	struct copy_ctx *c = ctx;
+
+	svacc_desc_crc32c(d, c->src + off, len, (uint32_t)carry, NULL);
+}
+
+static int do_crc(struct svacc *s, const struct opts *o, bool untouched,
+		  const char *label)
+{
+	struct svacc_result res;
+	struct copy_ctx ctx;
+	uint32_t cpu, dev;
+	uint8_t *src;
+	uint64_t ns;
+	bool ok;
+	int ret;
+
+	src = malloc(o->size + 1);
+	if (!src) {
+		fprintf(stderr, "svacc: out of memory\n");
+		return 1;
+	}
+	if (!untouched)
+		fill_random(src, o->size, 0xc0ffee);
+	ctx.src = src;
+	/* standard CRC-32C: seed ~0, result inverted */
+	ret = run_chunked(s, o, build_crc, &ctx, o->size, true, &res, &ns);
+	if (ret) {
+		fprintf(stderr, "svacc: CRC32C: %s\n", strerror(-ret));
+		return 1;
+	}
+	dev = (uint32_t)res.value;
+	cpu = svacc_crc32c(0, src, o->size);
+	ok = res.status == SVACC_STATUS_SUCCESS && dev == cpu;
+	report(label, o->size, &res, ns, ok);
+	printf("  crc32c(seed 0): device 0x%08x, CPU 0x%08x\n", dev, cpu);
+	free(src);
+	return ok ? 0 : 1;
+}
+
+static int cmd_crc(struct svacc *s, const struct opts *o)
+{
+	struct counters_delta cd;
+	int ret;
+
+	delta_begin(s, &cd);
+	ret = do_crc(s, o, false, "CRC32C");
+	delta_print(s, &cd, "");
+	return ret;
+}
+
+static void build_compare(struct drm_svacc_desc *d, void *ctx, size_t off,
+			  uint32_t len, uint64_t carry)
+{
+	struct copy_ctx *c = ctx;
+
+	(void)carry;
+	svacc_desc_compare(d, c->src + off, c->dst + off, len, NULL);
+}
+
+static int cmd_compare(struct svacc *s, const struct opts *o)
+{
+	struct counters_delta cd;
+	struct svacc_result res;
+	struct copy_ctx ctx;
+	uint8_t *a, *b;
+	long long diff = o->diff_at;
+	bool ok;
+	uint64_t ns;
+	int ret;
+
+	if (diff == LLONG_MIN)
+		diff = o->size ? (long long)(o->size / 2 + 1) % (long long)o->size : -1;
+	if (diff >= (long long)o->size)
+		diff = -1;
+	a = malloc(o->size + 1);
+	b = malloc(o->size + 1);
+	if (!a || !b) {
+		fprintf(stderr, "svacc: out of memory\n");
+		return 1;
+	}
+	fill_random(a, o->size, 0xabc);
+	memcpy(b, a, o->size);
+	if (diff >= 0)
+		b[diff] ^= 0x5a;
+	delta_begin(s, &cd);
+	ctx.src = a;
+	ctx.dst = b;
+	ret = run_chunked(s, o, build_compare, &ctx, o->size, false, &res, &ns);
+	if (ret) {
+		fprintf(stderr, "svacc: COMPARE: %s\n", strerror(-ret));
+		return 1;
+	}
+	ok = res.status == SVACC_STATUS_SUCCESS &&
+	     res.result == (diff >= 0) &&
+	     (diff < 0 || res.value == (unsigned long long)diff);
+	report("COMPARE", o->size, &res, ns, ok);
+	if (diff >= 0)
+		printf("  expected difference at %lld, ", diff);
+	else
+		printf("  expected equal, ");
+	if (res.result)
+		printf("device: different at %llu\n",
+		       (unsigned long long)res.value);
+	else
+		printf("device: equal\n");
+	delta_print(s, &cd, "");
+	free(a);
+	free(b);
+	return ok ? 0 : 1;
+}
+
+static int cmd_demo(struct svacc *s, const struct opts *o)
+{
+	struct counters_delta total, cd;
+	int fails = 0;
+
+	printf("svacc demo\n");
+	print_device(s);
+	printf("submission path: %s\n",
+	       o->path == SVACC_PATH_PORTAL ? "portal (dedicated WQ)" :
+					      "ioctl (shared WQ)");
+	if (o->path == SVACC_PATH_PORTAL)
+		printf("dedicated WQ %d, depth %u\n", s->wq, s->wq_size);
+	delta_begin(s, &total);
+
+	printf("\n1. copy into a freshly malloc'd, never-touched buffer\n");
+	delta_begin(s, &cd);
+	fails += do_copy(s, o, "   MEMMOVE");
+	delta_print(s, &cd, "   ");
+
+	printf("\n2. CRC32C of a freshly malloc'd, never-touched buffer\n");
+	delta_begin(s, &cd);
+	fails += do_crc(s, o, true, "   CRC32C");
+	delta_print(s, &cd, "   ");
+
+	printf("\ntotal:\n");
+	delta_print(s, &total, "   ");
+	printf("\ndemo: %s\n", fails ? "FAILED" : "OK");
+	return fails ? 1 : 0;
+}
+
+static const struct cmd cmds[] = {
+	{ "info", cmd_info, "device, mode and reason, PASID, WQs, counters" },
+	{ "copy", cmd_copy, "MEMMOVE into never-touched memory, verified" },
+	{ "fill", cmd_fill, "MEMFILL never-touched memory, verified" },
+	{ "crc", cmd_crc, "CRC32C, verified against the CPU" },
+	{ "compare", cmd_compare, "COMPARE with a known difference" },
+	{ "demo", cmd_demo, "copy + CRC32C on never-touched memory" },
+};
+
+static void print_usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "usage: svacc COMMAND [options]\n\ncommands:\n");
+	for (i = 0; i < ARRAY_SIZE(cmds); i++)
+		fprintf(f, "  %-8s %s\n", cmds[i].name, cmds[i].help);
+	fprintf(f, "\noptions:\n"
+		"  --size N       bytes (suffix K, M, G); default 1M (demo 2M)\n"
+		"  --portal       submit through a dedicated WQ portal\n"
+		"  --ioctl        submit with DRM_IOCTL_SVACC_SUBMIT (default)\n"
+		"  --no-bof       no block-on-fault: the CPU touches each\n"
+		"                 faulting page and the rest is resubmitted\n"
+		"  --pattern X    MEMFILL pattern (64-bit)\n"
+		"  --diff-at N    COMPARE: offset of the difference, -1 none\n"
+		"  --dev PATH     device node (default: first svacc, $SVACC_DEV)\n");
+}
+
+static int parse_size(const char *arg, size_t *size)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoull(arg, &end, 0);
+	if (errno || end == arg)
+		return -EINVAL;
+	switch (*end) {
+	case 'G': case 'g':
+		v <<= 10;
+		fallthrough;
+	case 'M': case 'm':
+		v <<= 10;
+		fallthrough;
+	case 'K': case 'k':
+		v <<= 10;
+		end++;
+		break;
+	default:
+		break;
+	}
+	if (*end)
+		return -EINVAL;
+	*size = v;
+	return 0;
+}
+
+static int parse_opts(int argc, char **argv, struct opts *o)
+{
+	static const struct option lopts[] = {
+		{ "size", required_argument, NULL, 's' },
+		{ "portal", no_argument, NULL, 'p' },
+		{ "ioctl", no_argument, NULL, 'i' },
+		{ "no-bof", no_argument, NULL, 'n' },
+		{ "pattern", required_argument, NULL, 'P' },
+		{ "diff-at", required_argument, NULL, 'D' },
+		{ "dev", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "s:pinP:D:d:h", lopts, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			if (parse_size(optarg, &o->size))
+				return -EINVAL;
+			break;
+		case 'p':
+			o->path = SVACC_PATH_PORTAL;
+			break;
+		case 'i':
+			o->path = SVACC_PATH_IOCTL;
+			break;
+		case 'n':
+			o->bof = false;
+			break;
+		case 'P':
+			o->pattern = strtoull(optarg, NULL, 0);
+			break;
+		case 'D':
+			o->diff_at = strtoll(optarg, NULL, 0);
+			break;
+		case 'd':
+			o->dev = optarg;
+			break;
+		default:
+			return -EINVAL;
+		}
+	}
+	return optind == argc ? 0 : -EINVAL;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = {
+		.size = DEFAULT_SIZE,
+		.path = SVACC_PATH_IOCTL,
+		.bof = true,
+		.pattern = DEFAULT_PATTERN,
+		.diff_at = LLONG_MIN,
+	};
+	const struct cmd *cmd = NULL;
+	struct svacc s;
+	size_t i;
+	int ret;
+
+	if (argc < 2) {
+		print_usage(stderr);
+		return 2;
+	}
+	for (i = 0; i < ARRAY_SIZE(cmds); i++)
+		if (!strcmp(argv[1], cmds[i].name))
+			cmd = &cmds[i];
+	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help")) {
+		print_usage(stdout);
+		return 0;
+	}
+	if (!cmd) {
+		print_usage(stderr);
+		return 2;
+	}
+	if (cmd->fn == cmd_demo)
+		o.size = DEMO_SIZE;
+	if (parse_opts(argc - 1, argv + 1, &o)) {
+		print_usage(stderr);
+		return 2;
+	}
+	ret = svacc_open(&s, o.dev);
+	if (ret) {
+		fprintf(stderr, "svacc: cannot open %s: %s\n",
+			s.path[0] ? s.path : "an svacc device", strerror(-ret));
+		return 1;
+	}
+	s.path_kind = o.path;
+	if (o.path == SVACC_PATH_PORTAL) {
+		ret = svacc_wq_claim(&s, SVACC_WQ_ANY);
+		if (ret) {
+			fprintf(stderr, "svacc: cannot claim a dedicated WQ: %s\n",
+				strerror(-ret));
+			svacc_close(&s);
+			return 1;
+		}
+	}
+	ret = cmd->fn(&s, &o);
+	svacc_close(&s);
+	return ret;
+}
