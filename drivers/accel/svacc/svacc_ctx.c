@@ -1,0 +1,318 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * svacc contexts: one per open file, bound to the opener's address space.
+ *
+ * Life of a context:
+ *  open      bind the opener's mm through the translation mode -> PASID
+ *  ioctls    only from the same mm (-EPERM otherwise: fork children and
+ *            receivers of the fd over SCM_RIGHTS must not use it)
+ *  close     ABORT_PASID (no further device access with the PASID), then
+ *            disable and unprogram the context's dedicated WQs, then unbind
+ *  remove    the same teardown for every context still open; the files
+ *            stay valid and get -ENODEV
+ *
+ * The translation mode of the device is decided here too: SVA when the
+ * device, the IOMMU and the kernel all grant it, otherwise none yet (the
+ * HMM mirror comes next) and open() fails with the recorded reason.
+ */
+#include <linux/sched.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+
+#include <drm/drm_drv.h>
+#include <drm/drm_print.h>
+
+#include "svacc_drv.h"
+#include "svacc_trace.h"
+#include "svacc_xlate.h"
+
+/* Rough engine cost model for fdinfo: fixed cost per descriptor + bandwidth. */
+#define SVACC_EST_NS_PER_DESC	1000
+#define SVACC_EST_BYTES_PER_NS	1
+
+const char *svacc_mode_reason_name(enum drm_svacc_mode_reason reason)
+{
+	switch (reason) {
+	case SVACC_REASON_NONE:
+		return "none";
+	case SVACC_REASON_FORCED:
+		return "forced by force_hmm";
+	case SVACC_REASON_NO_DEVICE_CAPS:
+		return "device lacks PASID/ATS/PRI";
+	case SVACC_REASON_NO_IOMMU:
+		return "no IOMMU";
+	case SVACC_REASON_KERNEL_REFUSED:
+		return "kernel refused";
+	case SVACC_REASON_IOMMU_REFUSED:
+		return "IOMMU refused";
+	}
+	return "unknown";
+}
+
+/* errno of open() while no translation mode is available */
+static int svacc_open_errno(struct svacc_device *sdev)
+{
+	return sdev->mode_errno ? -sdev->mode_errno : -EOPNOTSUPP;
+}
+
+static void svacc_mode_unavailable(struct svacc_device *sdev,
+				   enum drm_svacc_mode_reason reason, int err)
+{
+	sdev->xlate = NULL;
+	sdev->mode_reason = reason;
+	sdev->mode_errno = -err;
+	sdev->mode_decided = true;
+
+	if (err)
+		dev_info(svacc_dev(sdev),
+			 "SVA unavailable (%s: %d), no fallback mode yet: open() fails with %d\n",
+			 svacc_mode_reason_name(reason), err, svacc_open_errno(sdev));
+	else
+		dev_info(svacc_dev(sdev),
+			 "SVA unavailable (%s), no fallback mode yet: open() fails with %d\n",
+			 svacc_mode_reason_name(reason), svacc_open_errno(sdev));
+}
+
+static void svacc_mode_usable(struct svacc_device *sdev)
+{
+	sdev->mode_decided = true;
+	dev_info(svacc_dev(sdev), "%s mode: %u work queues, PASID-tagged ATS/PRI through the IOMMU\n",
+		 sdev->xlate->name, sdev->num_wqs);
+}
+
+/**
+ * svacc_mode_probe() - pick the translation mode and enable the device in it
+ * @sdev: device, reset and capabilities read
+ *
+ * Never fails the probe because a mode is unavailable: the reason is
+ * recorded for GET_INFO and open().
+ *
+ * Return: 0.
+ */
+int svacc_mode_probe(struct svacc_device *sdev)
+{
+	const struct svacc_xlate_ops *ops = &svacc_sva_ops;
+	enum drm_svacc_mode_reason reason = SVACC_REASON_NONE;
+	bool verified = false;
+	int ret;
+
+	if (svacc_force_hmm) {
+		svacc_mode_unavailable(sdev, SVACC_REASON_FORCED, 0);
+		return 0;
+	}
+
+	ret = ops->probe(sdev, &reason, &verified);
+	if (ret) {
+		svacc_mode_unavailable(sdev, reason, ret);
+		return 0;
+	}
+
+	/* ATS mode needs PASID and ATS enabled by the IOMMU driver. */
+	ret = svacc_hw_enable(sdev, ops->genctrl_mode);
+	if (ret) {
+		ops->remove(sdev);
+		svacc_mode_unavailable(sdev, SVACC_REASON_IOMMU_REFUSED, -ENODEV);
+		return 0;
+	}
+
+	sdev->xlate = ops;
+	sdev->mode_reason = SVACC_REASON_NONE;
+	sdev->mode_errno = 0;
+	if (verified)
+		svacc_mode_usable(sdev);
+	return 0;
+}
+
+/**
+ * svacc_mode_remove() - undo svacc_mode_probe() once no context is bound
+ * @sdev: device
+ */
+void svacc_mode_remove(struct svacc_device *sdev)
+{
+	svacc_hw_disable(sdev);
+	if (sdev->xlate)
+		sdev->xlate->remove(sdev);
+}
+
+static int svacc_ctx_bind(struct svacc_ctx *ctx)
+{
+	struct svacc_device *sdev = ctx->sdev;
+	enum drm_svacc_mode_reason reason = SVACC_REASON_NONE;
+	int ret;
+
+	mutex_lock(&sdev->mode_lock);
+	if (!sdev->xlate) {
+		ret = svacc_open_errno(sdev);
+		goto out;
+	}
+
+	ret = sdev->xlate->bind(ctx, &reason);
+	if (!ret) {
+		if (!sdev->mode_decided)
+			svacc_mode_usable(sdev);
+	} else if (!sdev->mode_decided && reason != SVACC_REASON_NONE) {
+		/* First open: the mode turned out to be refused. No context is bound. */
+		svacc_mode_remove(sdev);
+		svacc_mode_unavailable(sdev, reason, ret);
+	}
+out:
+	mutex_unlock(&sdev->mode_lock);
+	return ret;
+}
+
+/**
+ * svacc_ctx_open() - &drm_driver.open: bind the opener's address space
+ * @drm: device
+ * @file: new DRM file
+ *
+ * Return: 0 or a negative errno for open().
+ */
+int svacc_ctx_open(struct drm_device *drm, struct drm_file *file)
+{
+	struct svacc_device *sdev = to_svacc(drm);
+	struct svacc_ctx *ctx;
+	int idx, ret;
+
+	if (!current->mm || (current->flags & PF_KTHREAD))
+		return -EINVAL;
+	if (!drm_dev_enter(drm, &idx))
+		return -ENODEV;
+
+	ctx = kzalloc_obj(*ctx);
+	if (!ctx) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	ctx->sdev = sdev;
+	ctx->file = file;
+	ctx->mm = current->mm;
+	mmgrab(ctx->mm);
+	atomic64_set(&ctx->descs, 0);
+	atomic64_set(&ctx->bytes, 0);
+
+	ret = svacc_ctx_bind(ctx);
+	if (ret) {
+		mmdrop(ctx->mm);
+		kfree(ctx);
+		goto out;
+	}
+	ctx->live = true;
+	ctx->seen_seq = atomic64_read(&sdev->compl_seq);
+
+	mutex_lock(&sdev->ctx_lock);
+	list_add_tail(&ctx->node, &sdev->ctxs);
+	mutex_unlock(&sdev->ctx_lock);
+	file->driver_priv = ctx;
+
+	drm_dbg_driver(drm, "pid %d bound, pasid %u\n", task_tgid_nr(current), ctx->pasid);
+out:
+	drm_dev_exit(idx);
+	return ret;
+}
+
+/*
+ * Tear down the hardware side of a context. Called with ctx_lock held,
+ * either at close or from remove before the device's resources go away
+ * (remove waits for ctx_lock, so a live context always finds the hardware).
+ */
+static void svacc_ctx_shutdown(struct svacc_ctx *ctx)
+{
+	struct svacc_device *sdev = ctx->sdev;
+	int ret;
+
+	lockdep_assert_held(&sdev->ctx_lock);
+	if (!ctx->live)
+		return;
+
+	/*
+	 * The PASID must be quiet before it is unbound (and possibly handed
+	 * to another process): discard what is queued, wait out what runs.
+	 */
+	ret = svacc_cmd(sdev, SVACC_CMD_ABORT_PASID, ctx->pasid);
+	trace_svacc_drain(sdev, SVACC_CMD_ABORT_PASID, ctx->pasid, ret);
+	if (ret)
+		dev_err(svacc_dev(sdev), "pasid %u: abort failed (%d), unbinding anyway\n",
+			ctx->pasid, ret);
+
+	svacc_ctx_release_wqs(ctx);
+	sdev->xlate->unbind(ctx);
+	ctx->live = false;
+}
+
+/**
+ * svacc_ctx_postclose() - &drm_driver.postclose: release a context
+ * @drm: device
+ * @file: DRM file being released
+ */
+void svacc_ctx_postclose(struct drm_device *drm, struct drm_file *file)
+{
+	struct svacc_device *sdev = to_svacc(drm);
+	struct svacc_ctx *ctx = file->driver_priv;
+
+	if (!ctx)
+		return;
+
+	mutex_lock(&sdev->ctx_lock);
+	list_del(&ctx->node);
+	svacc_ctx_shutdown(ctx);
+	mutex_unlock(&sdev->ctx_lock);
+
+	file->driver_priv = NULL;
+	mmdrop(ctx->mm);
+	kfree(ctx);
+}
+
+/**
+ * svacc_ctx_shutdown_all() - device removal: tear down every open context
+ * @sdev: device, already unplugged (no new context can appear)
+ */
+void svacc_ctx_shutdown_all(struct svacc_device *sdev)
+{
+	struct svacc_ctx *ctx;
+
+	mutex_lock(&sdev->ctx_lock);
+	list_for_each_entry(ctx, &sdev->ctxs, node)
+		svacc_ctx_shutdown(ctx);
+	mutex_unlock(&sdev->ctx_lock);
+}
+
+/**
+ * svacc_ctx_get() - the context of a file, if the caller may use it
+ * @file: DRM file
+ *
+ * Return: the context, or ERR_PTR(-EPERM) when called from another address
+ * space than the opener's.
+ */
+struct svacc_ctx *svacc_ctx_get(struct drm_file *file)
+{
+	struct svacc_ctx *ctx = file->driver_priv;
+
+	if (!ctx || ctx->mm != current->mm)
+		return ERR_PTR(-EPERM);
+	return ctx;
+}
+
+/**
+ * svacc_show_fdinfo() - &drm_driver.show_fdinfo: per-client usage
+ * @p: printer
+ * @file: DRM file
+ *
+ * Counts cover the submit ioctl; portal submissions bypass the kernel.
+ */
+void svacc_show_fdinfo(struct drm_printer *p, struct drm_file *file)
+{
+	struct svacc_ctx *ctx = file->driver_priv;
+	u64 descs, bytes;
+
+	if (!ctx)
+		return;
+	descs = atomic64_read(&ctx->descs);
+	bytes = atomic64_read(&ctx->bytes);
+
+	drm_printf(p, "drm-engine-svacc:\t%llu ns\n",
+		   descs * SVACC_EST_NS_PER_DESC +
+		   div_u64(bytes, SVACC_EST_BYTES_PER_NS));
+	drm_printf(p, "svacc-descriptors:\t%llu\n", descs);
+	drm_printf(p, "svacc-bytes:\t%llu\n", bytes);
+	drm_printf(p, "svacc-pasid:\t%u\n", ctx->pasid);
+}

@@ -1,0 +1,283 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * svacc: PCI driver and DRM accel device.
+ *
+ * Probe brings the function up (BARs, MSI-X, reset, capabilities, WQ
+ * defaults), decides the translation mode, enables the device in it and
+ * registers /dev/accel/accelN. Remove unplugs the DRM device first, so
+ * open files get -ENODEV from then on, tears down every context while the
+ * hardware is still there, and only then lets the resources go.
+ */
+#include <linux/module.h>
+#include <linux/pci.h>
+
+#include <drm/drm_accel.h>
+#include <drm/drm_drv.h>
+#include <drm/drm_file.h>
+#include <drm/drm_ioctl.h>
+#include <drm/drm_managed.h>
+
+#include "svacc_drv.h"
+#include "svacc_xlate.h"
+
+bool svacc_force_hmm;
+module_param_named(force_hmm, svacc_force_hmm, bool, 0444);
+MODULE_PARM_DESC(force_hmm, "Do not use SVA even where available (device page table mode)");
+
+static int svacc_ioctl_get_info(struct drm_device *drm, void *data,
+				struct drm_file *file)
+{
+	struct svacc_device *sdev = to_svacc(drm);
+	struct drm_svacc_info *info = data;
+	struct svacc_ctx *ctx;
+	unsigned int i;
+
+	ctx = svacc_ctx_get(file);
+	if (IS_ERR(ctx))
+		return PTR_ERR(ctx);
+
+	memset(info, 0, sizeof(*info));
+	info->version = sdev->version;
+	mutex_lock(&sdev->mode_lock);
+	info->mode = sdev->xlate ? sdev->xlate->mode : 0;
+	info->mode_reason = sdev->mode_reason;
+	info->mode_errno = sdev->mode_errno;
+	mutex_unlock(&sdev->mode_lock);
+	info->pasid = ctx->pasid;
+	info->num_wqs = sdev->num_wqs;
+	mutex_lock(&sdev->wq_mutex);
+	for (i = 0; i < min(sdev->num_wqs, 32U); i++)
+		if (!sdev->wqs[i].dedicated)
+			info->shared_wqs |= BIT(i);
+	mutex_unlock(&sdev->wq_mutex);
+	info->max_transfer_shift = sdev->max_transfer_shift;
+	info->max_batch = sdev->max_batch;
+	info->ops = sdev->cap_ops;
+	return 0;
+}
+
+static int svacc_ioctl_get_counters(struct drm_device *drm, void *data,
+				    struct drm_file *file)
+{
+	struct svacc_device *sdev = to_svacc(drm);
+	struct drm_svacc_counters *c = data;
+	struct svacc_ctx *ctx;
+	int idx;
+
+	ctx = svacc_ctx_get(file);
+	if (IS_ERR(ctx))
+		return PTR_ERR(ctx);
+	if (!drm_dev_enter(drm, &idx))
+		return -ENODEV;
+
+	memset(c, 0, sizeof(*c));
+	c->desc_completed = svacc_read_counter(sdev, SVACC_CNT_DESC_COMPLETED);
+	c->bytes = svacc_read_counter(sdev, SVACC_CNT_BYTES);
+	c->ats_req = svacc_read_counter(sdev, SVACC_CNT_ATS_REQ);
+	c->atc_hit = svacc_read_counter(sdev, SVACC_CNT_ATC_HIT);
+	c->atc_miss = svacc_read_counter(sdev, SVACC_CNT_ATC_MISS);
+	c->page_req = svacc_read_counter(sdev, SVACC_CNT_PAGE_REQ);
+	c->prg = svacc_read_counter(sdev, SVACC_CNT_PRG);
+	c->dev_fault = svacc_read_counter(sdev, SVACC_CNT_DEV_FAULT);
+	c->devtlb_inv = svacc_read_counter(sdev, SVACC_CNT_DEVTLB_INV);
+	c->atc_inv = svacc_read_counter(sdev, SVACC_CNT_ATC_INV);
+	c->devtlb_hit = svacc_read_counter(sdev, SVACC_CNT_DEVTLB_HIT);
+	c->devtlb_miss = svacc_read_counter(sdev, SVACC_CNT_DEVTLB_MISS);
+	c->errors = svacc_read_counter(sdev, SVACC_CNT_ERRORS);
+	c->swerrs = svacc_read_counter(sdev, SVACC_CNT_SWERRS);
+	drm_dev_exit(idx);
+	return 0;
+}
+
+static const struct drm_ioctl_desc svacc_ioctls[] = {
+	DRM_IOCTL_DEF_DRV(SVACC_GET_INFO, svacc_ioctl_get_info, 0),
+	DRM_IOCTL_DEF_DRV(SVACC_SUBMIT, svacc_ioctl_submit, 0),
+	DRM_IOCTL_DEF_DRV(SVACC_WQ_CLAIM, svacc_ioctl_wq_claim, 0),
+	DRM_IOCTL_DEF_DRV(SVACC_WQ_RELEASE, svacc_ioctl_wq_release, 0),
+	DRM_IOCTL_DEF_DRV(SVACC_WAIT, svacc_ioctl_wait, 0),
+	DRM_IOCTL_DEF_DRV(SVACC_GET_COUNTERS, svacc_ioctl_get_counters, 0),
+};
+
+/* DRM_ACCEL_FOPS with our own poll and mmap; no GEM, no DRM events. */
+static const struct file_operations svacc_fops = {
+	.owner = THIS_MODULE,
+	.open = accel_open,
+	.release = drm_release,
+	.unlocked_ioctl = drm_ioctl,
+	.compat_ioctl = drm_compat_ioctl,
+	.poll = svacc_poll,
+	.llseek = noop_llseek,
+	.mmap = svacc_mmap,
+	.show_fdinfo = drm_show_fdinfo,
+	.fop_flags = FOP_UNSIGNED_OFFSET,
+};
+
+static const struct drm_driver svacc_drm_driver = {
+	.driver_features = DRIVER_COMPUTE_ACCEL,
+	.open = svacc_ctx_open,
+	.postclose = svacc_ctx_postclose,
+	.show_fdinfo = svacc_show_fdinfo,
+	.ioctls = svacc_ioctls,
+	.num_ioctls = ARRAY_SIZE(svacc_ioctls),
+	.fops = &svacc_fops,
+	.name = "svacc",
+	.desc = "svacc shared-virtual-addressing accelerator",
+	.major = 1,
+	.minor = 0,
+};
+
+/* Device attributes: the translation mode and why. */
+static ssize_t xlate_mode_show(struct device *dev, struct device_attribute *attr,
+			       char *buf)
+{
+	struct svacc_device *sdev = dev_get_drvdata(dev);
+	ssize_t ret;
+
+	mutex_lock(&sdev->mode_lock);
+	ret = sysfs_emit(buf, "%s\n", sdev->xlate ? sdev->xlate->name : "none");
+	mutex_unlock(&sdev->mode_lock);
+	return ret;
+}
+static DEVICE_ATTR_RO(xlate_mode);
+
+static ssize_t xlate_reason_show(struct device *dev, struct device_attribute *attr,
+				 char *buf)
+{
+	struct svacc_device *sdev = dev_get_drvdata(dev);
+	ssize_t ret;
+
+	mutex_lock(&sdev->mode_lock);
+	if (sdev->mode_errno)
+		ret = sysfs_emit(buf, "%s (%d)\n",
+				 svacc_mode_reason_name(sdev->mode_reason),
+				 -sdev->mode_errno);
+	else
+		ret = sysfs_emit(buf, "%s\n",
+				 svacc_mode_reason_name(sdev->mode_reason));
+	mutex_unlock(&sdev->mode_lock);
+	return ret;
+}
+static DEVICE_ATTR_RO(xlate_reason);
+
+static struct attribute *svacc_dev_attrs[] = {
+	&dev_attr_xlate_mode.attr,
+	&dev_attr_xlate_reason.attr,
+	NULL
+};
+ATTRIBUTE_GROUPS(svacc_dev);
+
+static int svacc_map_bars(struct svacc_device *sdev)
+{
+	struct pci_dev *pdev = sdev->pdev;
+
+	if (pci_resource_len(pdev, SVACC_BAR_REGS) < SVACC_REGS_SIZE)
+		return -ENODEV;
+	sdev->regs = pcim_iomap_region(pdev, SVACC_BAR_REGS, "svacc-regs");
+	if (IS_ERR(sdev->regs))
+		return PTR_ERR(sdev->regs);
+	sdev->portals = pcim_iomap_region(pdev, SVACC_BAR_PORTALS, "svacc-portals");
+	if (IS_ERR(sdev->portals))
+		return PTR_ERR(sdev->portals);
+	sdev->portal_phys = pci_resource_start(pdev, SVACC_BAR_PORTALS);
+	return 0;
+}
+
+static int svacc_probe(struct pci_dev *pdev, const struct pci_device_id *id)
+{
+	struct svacc_device *sdev;
+	int ret;
+
+	sdev = devm_drm_dev_alloc(&pdev->dev, &svacc_drm_driver,
+				  struct svacc_device, drm);
+	if (IS_ERR(sdev))
+		return PTR_ERR(sdev);
+	sdev->pdev = pdev;
+	pci_set_drvdata(pdev, sdev);
+
+	ret = drmm_mutex_init(&sdev->drm, &sdev->wq_mutex);
+	ret = ret ?: drmm_mutex_init(&sdev->drm, &sdev->cmd_lock);
+	ret = ret ?: drmm_mutex_init(&sdev->drm, &sdev->mode_lock);
+	ret = ret ?: drmm_mutex_init(&sdev->drm, &sdev->ctx_lock);
+	if (ret)
+		return ret;
+	INIT_LIST_HEAD(&sdev->ctxs);
+	init_waitqueue_head(&sdev->compl_wait);
+	atomic64_set(&sdev->compl_seq, 0);
+	atomic64_set(&sdev->misc_irqs, 0);
+	atomic64_set(&sdev->swerrs, 0);
+
+	ret = pcim_enable_device(pdev);
+	if (ret)
+		return ret;
+	ret = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(64));
+	if (ret)
+		return ret;
+	ret = svacc_map_bars(sdev);
+	if (ret)
+		return ret;
+	pci_set_master(pdev);
+
+	ret = svacc_hw_init(sdev);
+	if (ret)
+		return ret;
+	ret = svacc_irq_init(sdev);
+	if (ret)
+		return ret;
+	ret = svacc_mode_probe(sdev);
+	if (ret)
+		goto err_irq;
+	ret = svacc_sysfs_init(sdev);
+	if (ret)
+		goto err_mode;
+	svacc_debugfs_init(sdev);
+
+	ret = drm_dev_register(&sdev->drm, 0);
+	if (ret)
+		goto err_sysfs;
+	return 0;
+
+err_sysfs:
+	svacc_sysfs_fini(sdev);
+err_mode:
+	svacc_mode_remove(sdev);
+err_irq:
+	writel(SVACC_INT_ALL, sdev->regs + SVACC_INTMASK);
+	svacc_irq_fini(sdev);
+	return ret;
+}
+
+static void svacc_remove(struct pci_dev *pdev)
+{
+	struct svacc_device *sdev = pci_get_drvdata(pdev);
+
+	svacc_sysfs_fini(sdev);
+	/* From here on no file operation reaches the hardware. */
+	drm_dev_unplug(&sdev->drm);
+	wake_up_all(&sdev->compl_wait);
+
+	svacc_ctx_shutdown_all(sdev);
+	mutex_lock(&sdev->mode_lock);
+	svacc_mode_remove(sdev);
+	mutex_unlock(&sdev->mode_lock);
+
+	writel(SVACC_INT_ALL, sdev->regs + SVACC_INTMASK);
+	svacc_irq_fini(sdev);
+}
+
+static const struct pci_device_id svacc_pci_ids[] = {
+	{ PCI_DEVICE(SVACC_PCI_VENDOR_ID, SVACC_PCI_DEVICE_ID) },
+	{ }
+};
+MODULE_DEVICE_TABLE(pci, svacc_pci_ids);
+
+static struct pci_driver svacc_pci_driver = {
+	.name = "svacc",
+	.id_table = svacc_pci_ids,
+	.probe = svacc_probe,
+	.remove = svacc_remove,
+	.driver.dev_groups = svacc_dev_groups,
+};
+module_pci_driver(svacc_pci_driver);
+
+MODULE_DESCRIPTION("svacc shared-virtual-addressing accelerator");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,222 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * svacc: driver-wide types.
+ *
+ * Lifetimes: struct svacc_device embeds the drm_device and lives until the
+ * last open file is gone (drm-managed). Hardware resources (BARs, IRQs) are
+ * device-managed and go away at remove; everything that touches them runs
+ * inside drm_dev_enter()/drm_dev_exit(). A struct svacc_ctx is one open
+ * file; its hardware state (PASID binding, claimed WQs) is torn down at
+ * close or, if the device goes first, at remove.
+ */
+#ifndef _SVACC_DRV_H_
+#define _SVACC_DRV_H_
+
+#include <linux/kobject.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/pci.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/wait.h>
+
+#include <drm/drm_device.h>
+#include <drm/drm_file.h>
+#include <drm/svacc_accel.h>
+
+#include "svacc_regs.h"
+
+struct svacc_ctx;
+struct svacc_xlate_ops;
+
+/* mmap offsets of portal pages: page SVACC_PORTAL_PGOFF + WQ index */
+#define SVACC_PORTAL_PGOFF		0x100000UL
+
+/**
+ * struct svacc_wq - one work queue
+ * @sdev: the device
+ * @idx: WQ index
+ * @dedicated: mode (WQCFG0.MODE)
+ * @size: depth (WQCFG0.SIZE)
+ * @priority: WQCFG0.PRIORITY
+ * @enabled: shared: enabled in hardware; dedicated: may be claimed
+ * @hw_enabled: WQSTS.ENABLED as last set by the driver
+ * @owner: dedicated: the claiming context, or NULL
+ * @portal_lock: serialises the privileged portal (shared WQs)
+ * @uportal: kernel mapping of the user portal page
+ * @pportal: kernel mapping of the privileged portal page
+ * @kobj: sysfs directory wqN
+ *
+ * Configuration and claims are protected by &svacc_device.wq_mutex.
+ */
+struct svacc_wq {
+	struct svacc_device *sdev;
+	unsigned int idx;
+	bool dedicated;
+	u16 size;
+	u8 priority;
+	bool enabled;
+	bool hw_enabled;
+	struct svacc_ctx *owner;
+	spinlock_t portal_lock; /* privileged portal + SUBMIT_STATUS */
+	void __iomem *uportal;
+	void __iomem *pportal;
+	struct kobject *kobj;
+};
+
+/**
+ * struct svacc_device - one svacc PCI function
+ * @drm: DRM accel device
+ * @pdev: PCI device
+ * @regs: BAR0
+ * @portals: BAR2
+ * @portal_phys: bus address of BAR2 (for user mappings)
+ * @version: VERSION
+ * @cap_ops: CAP_OPS
+ * @cap_xlate: CAP_XLATE
+ * @num_wqs: CAP_WQ.NUM_WQS
+ * @total_wq_depth: CAP_WQ.TOTAL_WQ_DEPTH
+ * @max_transfer_shift: CAP_LIMITS log2 max transfer
+ * @max_batch: CAP_LIMITS max batch descriptors
+ * @wqs: @num_wqs work queues
+ * @wq_mutex: WQ configuration, enable state and claims
+ * @wq_root: sysfs directory "wq" holding one wqN per WQ
+ * @cmd_lock: one device command at a time
+ * @xlate: translation mode in use, NULL when none is available
+ * @mode_reason: &enum drm_svacc_mode_reason
+ * @mode_errno: positive errno behind @mode_reason
+ * @mode_lock: protects the lazy mode decision
+ * @mode_decided: @xlate/@mode_reason are final
+ * @hw_enabled: GENCTRL.ENABLE was set by the driver
+ * @xlate_priv: per-device state of the translation mode
+ * @ctx_lock: protects @ctxs
+ * @ctxs: open contexts
+ * @compl_seq: bumped by every completion interrupt
+ * @compl_wait: woken by every completion interrupt
+ * @misc_irqs: misc interrupts handled
+ * @swerrs: software errors logged by the driver
+ * @nvecs: MSI-X vectors allocated
+ * @irqs_requested: number of vectors with a handler
+ */
+struct svacc_device {
+	struct drm_device drm;
+	struct pci_dev *pdev;
+	void __iomem *regs;
+	void __iomem *portals;
+	resource_size_t portal_phys;
+
+	u32 version;
+	u32 cap_ops;
+	u32 cap_xlate;
+	unsigned int num_wqs;
+	unsigned int total_wq_depth;
+	unsigned int max_transfer_shift;
+	unsigned int max_batch;
+
+	struct svacc_wq *wqs;
+	struct mutex wq_mutex; /* WQ config and claims */
+	struct kobject *wq_root;
+	struct mutex cmd_lock; /* CMD/CMDARG/CMDSTS */
+
+	const struct svacc_xlate_ops *xlate;
+	enum drm_svacc_mode_reason mode_reason;
+	int mode_errno;
+	struct mutex mode_lock; /* lazy mode decision */
+	bool mode_decided;
+	bool hw_enabled;
+	void *xlate_priv;
+
+	struct mutex ctx_lock; /* ctxs list */
+	struct list_head ctxs;
+
+	atomic64_t compl_seq;
+	wait_queue_head_t compl_wait;
+	atomic64_t misc_irqs;
+	atomic64_t swerrs;
+
+	unsigned int nvecs;
+	unsigned int irqs_requested;
+};
+
+/**
+ * struct svacc_ctx - one open file: a client bound to one address space
+ * @sdev: the device
+ * @file: the DRM file
+ * @mm: the opener's address space (grabbed); every call must come from it
+ * @node: entry in &svacc_device.ctxs
+ * @xlate_priv: per-context state of the translation mode
+ * @pasid: PASID (SVA) or device context id (HMM)
+ * @live: hardware state exists (bound, WQs may be claimed)
+ * @seen_seq: &svacc_device.compl_seq when this file last consumed a wake-up
+ * @descs: descriptors accepted through the submit ioctl
+ * @bytes: data bytes named by those descriptors
+ * @next_wq: rotor for SVACC_WQ_ANY
+ */
+struct svacc_ctx {
+	struct svacc_device *sdev;
+	struct drm_file *file;
+	struct mm_struct *mm;
+	struct list_head node;
+	void *xlate_priv;
+	u32 pasid;
+	bool live;
+	u64 seen_seq;
+	atomic64_t descs;
+	atomic64_t bytes;
+	unsigned int next_wq;
+};
+
+static inline struct svacc_device *to_svacc(struct drm_device *drm)
+{
+	return container_of(drm, struct svacc_device, drm);
+}
+
+static inline struct device *svacc_dev(struct svacc_device *sdev)
+{
+	return &sdev->pdev->dev;
+}
+
+/* svacc_drv.c */
+extern bool svacc_force_hmm;
+
+/* svacc_device.c */
+int svacc_hw_init(struct svacc_device *sdev);
+int svacc_hw_enable(struct svacc_device *sdev, u32 mode);
+void svacc_hw_disable(struct svacc_device *sdev);
+int svacc_cmd(struct svacc_device *sdev, u32 cmd, u64 arg);
+int svacc_wq_hw_enable(struct svacc_wq *wq, u32 pasid);
+int svacc_wq_hw_disable(struct svacc_wq *wq);
+void svacc_wqs_enable_shared(struct svacc_device *sdev);
+u64 svacc_read_counter(struct svacc_device *sdev, unsigned int i);
+int svacc_sysfs_init(struct svacc_device *sdev);
+void svacc_sysfs_fini(struct svacc_device *sdev);
+
+/* svacc_ctx.c */
+int svacc_ctx_open(struct drm_device *drm, struct drm_file *file);
+void svacc_ctx_postclose(struct drm_device *drm, struct drm_file *file);
+struct svacc_ctx *svacc_ctx_get(struct drm_file *file);
+void svacc_ctx_shutdown_all(struct svacc_device *sdev);
+void svacc_show_fdinfo(struct drm_printer *p, struct drm_file *file);
+int svacc_mode_probe(struct svacc_device *sdev);
+void svacc_mode_remove(struct svacc_device *sdev);
+const char *svacc_mode_reason_name(enum drm_svacc_mode_reason reason);
+
+/* svacc_submit.c */
+int svacc_ioctl_submit(struct drm_device *drm, void *data, struct drm_file *file);
+
+/* svacc_wq.c */
+int svacc_ioctl_wq_claim(struct drm_device *drm, void *data, struct drm_file *file);
+int svacc_ioctl_wq_release(struct drm_device *drm, void *data, struct drm_file *file);
+int svacc_mmap(struct file *filp, struct vm_area_struct *vma);
+void svacc_ctx_release_wqs(struct svacc_ctx *ctx);
+
+/* svacc_irq.c */
+int svacc_irq_init(struct svacc_device *sdev);
+void svacc_irq_fini(struct svacc_device *sdev);
+int svacc_ioctl_wait(struct drm_device *drm, void *data, struct drm_file *file);
+__poll_t svacc_poll(struct file *filp, struct poll_table_struct *wait);
+
+/* svacc_debugfs.c */
+void svacc_debugfs_init(struct svacc_device *sdev);
+
+#endif /* _SVACC_DRV_H_ */

@@ -1,0 +1,250 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * svacc ENQCMD-style submission to shared WQs.
+ *
+ * User space cannot write a shared WQ's portal: the kernel copies the
+ * descriptors in, validates every one of them, stamps the context's PASID
+ * and writes them to the WQ's privileged portal, reading SUBMIT_STATUS
+ * after each commit to get ENQCMD's accepted/retry answer.
+ */
+#include <linux/bitfield.h>
+#include <linux/io.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include <drm/drm_drv.h>
+#include <drm/drm_print.h>
+
+#include "svacc_drv.h"
+#include "svacc_trace.h"
+
+static_assert(sizeof(struct drm_svacc_desc) == SVACC_DESC_SIZE);
+static_assert(sizeof(struct drm_svacc_completion) == SVACC_COMPL_ALIGN);
+
+/* [addr, addr + len) must be user space of the caller */
+static bool svacc_user_range_ok(u64 addr, u64 len)
+{
+	return addr <= TASK_SIZE && len <= TASK_SIZE - addr;
+}
+
+/**
+ * svacc_desc_validate() - check one user descriptor
+ * @sdev: device (capabilities and limits)
+ * @d: descriptor as copied in
+ * @bytes: out: data bytes the descriptor names, for accounting
+ *
+ * Return: 0, or -EINVAL for anything the device would reject or that
+ * names memory outside the caller's user address space.
+ */
+static int svacc_desc_validate(struct svacc_device *sdev,
+			       const struct drm_svacc_desc *d, u64 *bytes)
+{
+	u64 max = 1ULL << sdev->max_transfer_shift;
+	u64 size = d->size;
+
+	*bytes = 0;
+	/* The kernel supplies PASID and privilege; user space never does. */
+	if (d->pasid_priv || d->rsvd0 || d->rsvd1 || d->rsvd2[0] || d->rsvd2[1])
+		return -EINVAL;
+	if (d->flags & ~SVACC_DESC_F_ALL)
+		return -EINVAL;
+	if (d->opcode > SVACC_OP_BATCH || !(sdev->cap_ops & BIT(d->opcode)))
+		return -EINVAL;
+	if ((d->flags & SVACC_DESC_F_CRAV) &&
+	    (!IS_ALIGNED(d->completion_addr, SVACC_COMPL_ALIGN) ||
+	     !svacc_user_range_ok(d->completion_addr, SVACC_COMPL_ALIGN)))
+		return -EINVAL;
+
+	switch (d->opcode) {
+	case SVACC_OP_NOP:
+	case SVACC_OP_DRAIN:
+		return 0;
+	case SVACC_OP_MEMMOVE:
+	case SVACC_OP_COMPARE:
+		if (size > max || !svacc_user_range_ok(d->src, size) ||
+		    !svacc_user_range_ok(d->dst, size))
+			return -EINVAL;
+		break;
+	case SVACC_OP_MEMFILL:
+		if (size > max || !svacc_user_range_ok(d->dst, size))
+			return -EINVAL;
+		break;
+	case SVACC_OP_COMPARE_PATTERN:
+	case SVACC_OP_CRC32C:
+		if (size > max || !svacc_user_range_ok(d->src, size))
+			return -EINVAL;
+		break;
+	case SVACC_OP_BATCH:
+		/* Elements are read and checked by the device in our PASID. */
+		if (!size || size > sdev->max_batch ||
+		    !IS_ALIGNED(d->src, SVACC_BATCH_ALIGN) ||
+		    !svacc_user_range_ok(d->src, size * SVACC_DESC_SIZE))
+			return -EINVAL;
+		return 0;
+	default:
+		return -EINVAL;
+	}
+	*bytes = size;
+	return 0;
+}
+
+/* Eight aligned 8-byte stores, quadword 7 (the commit) last. */
+static void svacc_portal_write(void __iomem *portal,
+			       const struct drm_svacc_desc *d, u32 pasid)
+{
+	u64 q[SVACC_DESC_QWORDS] = {
+		FIELD_PREP(SVACC_DESC_PASID, pasid) | (u64)d->opcode << 32 |
+			(u64)d->flags << 48,
+		d->completion_addr,
+		d->src,
+		d->dst,
+		d->size,
+		d->op0,
+		0,
+		0,
+	};
+	unsigned int i;
+
+	for (i = 0; i < SVACC_DESC_QWORDS; i++)
+		writeq(q[i], portal + SVACC_PORTAL_QWORD(i));
+}
+
+/*
+ * Submit up to @count descriptors to a shared WQ in order; stop at the
+ * first one not accepted. Returns the number accepted, -EAGAIN when the
+ * WQ was full for the first one, -EIO when it was rejected or disabled.
+ */
+static int svacc_wq_submit(struct svacc_wq *wq, struct svacc_ctx *ctx,
+			   const struct drm_svacc_desc *descs, unsigned int count)
+{
+	struct svacc_device *sdev = wq->sdev;
+	unsigned int n = 0;
+	u32 sts, status = SVACC_SUBMIT_ACCEPTED;
+	u16 commits;
+	int ret = 0;
+
+	spin_lock(&wq->portal_lock);
+	if (!wq->hw_enabled) {
+		ret = -EIO;
+		goto out;
+	}
+	commits = FIELD_GET(SVACC_SUBMIT_COUNT, readl(wq->pportal + SVACC_PORTAL_STATUS));
+	for (n = 0; n < count; n++) {
+		svacc_portal_write(wq->pportal, &descs[n], ctx->pasid);
+		sts = readl(wq->pportal + SVACC_PORTAL_STATUS);
+		commits++;
+		status = FIELD_GET(SVACC_SUBMIT_STATUS, sts);
+		if (FIELD_GET(SVACC_SUBMIT_COUNT, sts) != commits) {
+			/* Not our commit's status: nobody else may use this portal. */
+			dev_warn_ratelimited(svacc_dev(sdev), "wq%u: portal commit count %lu, expected %u\n",
+					     wq->idx, FIELD_GET(SVACC_SUBMIT_COUNT, sts), commits);
+			status = SVACC_SUBMIT_REJECTED;
+		}
+		trace_svacc_submit(sdev, wq->idx, ctx->pasid, descs[n].opcode,
+				   descs[n].flags, descs[n].size, status);
+		if (status != SVACC_SUBMIT_ACCEPTED)
+			break;
+	}
+out:
+	spin_unlock(&wq->portal_lock);
+	if (ret)
+		return ret;
+	if (n)
+		return n;
+	return status == SVACC_SUBMIT_RETRY ? -EAGAIN : -EIO;
+}
+
+static bool svacc_wq_is_shared(struct svacc_wq *wq)
+{
+	return !wq->dedicated && READ_ONCE(wq->hw_enabled);
+}
+
+/*
+ * SVACC_WQ_ANY: try the enabled shared WQs in turn, starting after the
+ * one this context used last, until one accepts something.
+ */
+static int svacc_submit_any(struct svacc_ctx *ctx, const struct drm_svacc_desc *descs,
+			    unsigned int count)
+{
+	struct svacc_device *sdev = ctx->sdev;
+	unsigned int i, start = ctx->next_wq;
+	int ret = -EIO;
+
+	for (i = 0; i < sdev->num_wqs; i++) {
+		unsigned int w = (start + i) % sdev->num_wqs;
+		struct svacc_wq *wq = &sdev->wqs[w];
+
+		if (!svacc_wq_is_shared(wq))
+			continue;
+		ret = svacc_wq_submit(wq, ctx, descs, count);
+		if (ret > 0) {
+			ctx->next_wq = w + 1;
+			break;
+		}
+	}
+	return ret;
+}
+
+/**
+ * svacc_ioctl_submit() - DRM_IOCTL_SVACC_SUBMIT
+ * @drm: device
+ * @data: &struct drm_svacc_submit
+ * @file: caller
+ *
+ * Return: 0 with @accepted >= 1; -EINVAL before anything was submitted if
+ * any descriptor is invalid; -EAGAIN when the WQ accepted none.
+ */
+int svacc_ioctl_submit(struct drm_device *drm, void *data, struct drm_file *file)
+{
+	struct svacc_device *sdev = to_svacc(drm);
+	struct drm_svacc_submit *args = data;
+	struct drm_svacc_desc *descs;
+	u64 bytes[SVACC_SUBMIT_MAX], total = 0;
+	struct svacc_ctx *ctx;
+	unsigned int i;
+	int idx, ret;
+
+	ctx = svacc_ctx_get(file);
+	if (IS_ERR(ctx))
+		return PTR_ERR(ctx);
+	args->accepted = 0;
+	if (args->flags || !args->count || args->count > SVACC_SUBMIT_MAX)
+		return -EINVAL;
+
+	descs = memdup_array_user(u64_to_user_ptr(args->descs), args->count,
+				  sizeof(*descs));
+	if (IS_ERR(descs))
+		return PTR_ERR(descs);
+
+	for (i = 0; i < args->count; i++) {
+		ret = svacc_desc_validate(sdev, &descs[i], &bytes[i]);
+		if (ret) {
+			drm_dbg_driver(drm, "descriptor %u rejected\n", i);
+			goto out_free;
+		}
+	}
+
+	if (!drm_dev_enter(drm, &idx)) {
+		ret = -ENODEV;
+		goto out_free;
+	}
+	if (args->wq == SVACC_WQ_ANY)
+		ret = svacc_submit_any(ctx, descs, args->count);
+	else if (args->wq < sdev->num_wqs && !sdev->wqs[args->wq].dedicated)
+		ret = svacc_wq_submit(&sdev->wqs[args->wq], ctx, descs, args->count);
+	else
+		ret = -EINVAL;
+	drm_dev_exit(idx);
+
+	if (ret > 0) {
+		args->accepted = ret;
+		for (i = 0; i < args->accepted; i++)
+			total += bytes[i];
+		atomic64_add(args->accepted, &ctx->descs);
+		atomic64_add(total, &ctx->bytes);
+		ret = 0;
+	}
+out_free:
+	kfree(descs);
+	return ret;
+}
