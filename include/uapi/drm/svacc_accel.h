@@ -169,6 +169,7 @@ enum drm_svacc_mode_reason {
  * @shared_wqs: bitmap of shared WQs (the others are dedicated)
  * @max_transfer_shift: log2 of the largest @size of a data operation
  * @max_batch: largest BATCH descriptor count
+ * @pad: reserved, returned as 0
  * @ops: bitmap of supported opcodes
  */
 struct drm_svacc_info {
