@@ -1,0 +1,273 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Common helpers of the svacc selftests.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "svacc_test.h"
+
+int blocker_init(struct blocker *b, size_t len)
+{
+	memset(b, 0, sizeof(*b));
+	b->len = len;
+	b->src = malloc(len);
+	b->dst = svacc_alloc_untouched(len);
+	b->rec = svacc_records_alloc(1);
+	if (!b->src || !b->dst || !b->rec) {
+		blocker_free(b);
+		return -ENOMEM;
+	}
+	fill_random(b->src, len, 0xb10c);
+	svacc_desc_memmove(&b->desc, b->dst, b->src, len, b->rec);
+	b->desc.flags |= SVACC_DESC_F_BOF;
+	return 0;
+}
+
+void blocker_free(struct blocker *b)
+{
+	free(b->src);
+	svacc_free(b->dst, b->len);
+	free(b->rec);
+	memset(b, 0, sizeof(*b));
+}
+
+uint64_t fault_counter(const struct svacc *s,
+		       const struct drm_svacc_counters *c)
+{
+	return s->info.mode == SVACC_MODE_SVA ? c->page_req : c->dev_fault;
+}
+
+const char *fault_counter_name(const struct svacc *s)
+{
+	return s->info.mode == SVACC_MODE_SVA ? "page_req" : "dev_fault";
+}
+
+int read_fault_counter(const struct svacc *s, uint64_t *val)
+{
+	struct drm_svacc_counters c;
+	int ret;
+
+	ret = svacc_get_counters(s->fd, &c);
+	if (!ret)
+		*val = fault_counter(s, &c);
+	return ret;
+}
+
+/* Submit one descriptor on the context's path; return its status */
+int submit_wait(struct svacc *s, struct drm_svacc_desc *d,
+		struct drm_svacc_completion *c)
+{
+	int ret;
+
+	ret = svacc_submit(s, d, 1);
+	if (ret)
+		return ret;
+	return svacc_wait(s, c, TEST_WAIT_NS);
+}
+
+int wait_record(struct svacc *s, struct drm_svacc_completion *c,
+		int64_t timeout_ns)
+{
+	return svacc_wait(s, c, timeout_ns);
+}
+
+void fill_random(void *buf, size_t len, uint64_t seed)
+{
+	uint64_t x = seed * 0x9e3779b97f4a7c15ULL + 1;
+	uint8_t *p = buf;
+	size_t i;
+
+	for (i = 0; i + 8 <= len; i += 8) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		memcpy(p + i, &x, 8);
+	}
+	for (; i < len; i++)
+		p[i] = (uint8_t)(x >> (i % 8));
+}
+
+/**
+ * map_file() - map a new unlinked file in $SVACC_TMPDIR (default /tmp)
+ * @len: file and mapping size
+ * @content: written with pwrite() before mapping, or NULL (zeros)
+ * @content_len: bytes of @content
+ * @prot: mmap protection
+ * @flags: MAP_SHARED or MAP_PRIVATE
+ * @fdp: out: the file (O_RDWR), for pread()
+ *
+ * The mapping is never touched by the CPU: its page table entries are
+ * not present even though the page cache holds the data.
+ */
+void *map_file(size_t len, const void *content, size_t content_len,
+	       int prot, int flags, int *fdp)
+{
+	const char *dirs[] = { getenv("SVACC_TMPDIR"), "/tmp", "/dev/shm", "." };
+	char path[256];
+	size_t i;
+	void *p;
+	int fd = -1;
+
+	for (i = 0; i < ARRAY_SIZE(dirs) && fd < 0; i++) {
+		if (!dirs[i] || !*dirs[i])
+			continue;
+		snprintf(path, sizeof(path), "%s/svacc-test-XXXXXX", dirs[i]);
+		fd = mkstemp(path);
+	}
+	if (fd < 0)
+		return NULL;
+	unlink(path);
+	if (ftruncate(fd, len) ||
+	    (content && pwrite(fd, content, content_len, 0) != (ssize_t)content_len)) {
+		close(fd);
+		return NULL;
+	}
+	p = mmap(NULL, len, prot, flags, fd, 0);
+	if (p == MAP_FAILED) {
+		close(fd);
+		return NULL;
+	}
+	*fdp = fd;
+	return p;
+}
+
+/* An address range with nothing mapped (reserved, then unmapped) */
+void *reserve_hole(size_t len)
+{
+	void *p = mmap(NULL, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
+		       -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	munmap(p, len);
+	return p;
+}
+
+/* /dev/kmsg positioned after the existing records; -errno if unreadable */
+int kmsg_open(void)
+{
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	lseek(fd, 0, SEEK_END);
+	return fd;
+}
+
+/**
+ * kmsg_scan() - count new kernel log records containing @needle
+ * @fd: from kmsg_open()
+ * @needle: substring, or NULL to match a splat (see kmsg_splats())
+ * @first: out: the first matching record's text
+ * @first_len: size of @first
+ */
+int kmsg_scan(int fd, const char *needle, char *first, size_t first_len)
+{
+	static const char * const splats[] = {
+		"BUG:", "WARNING:", "Oops", "KASAN", "UBSAN", "kernel BUG",
+		"general protection fault", "circular locking",
+		"INFO: task", "refcount_t:", "list_add corruption",
+		"list_del corruption", "unreferenced object", "Call Trace:",
+	};
+	char rec[8192];
+	const char *msg;
+	int count = 0;
+	ssize_t n;
+	size_t i;
+
+	if (first && first_len)
+		first[0] = '\0';
+	for (;;) {
+		n = read(fd, rec, sizeof(rec) - 1);
+		if (n < 0 && errno == EPIPE)
+			continue;
+		if (n <= 0)
+			break;
+		rec[n] = '\0';
+		msg = strchr(rec, ';');
+		msg = msg ? msg + 1 : rec;
+		if (needle) {
+			if (!strstr(msg, needle))
+				continue;
+		} else {
+			for (i = 0; i < ARRAY_SIZE(splats); i++)
+				if (strstr(msg, splats[i]))
+					break;
+			if (i == ARRAY_SIZE(splats))
+				continue;
+		}
+		if (!count && first && first_len)
+			snprintf(first, first_len, "%s", msg);
+		count++;
+	}
+	return count;
+}
+
+int kmsg_splats(int fd, char *first, size_t first_len)
+{
+	return kmsg_scan(fd, NULL, first, first_len);
+}
+
+/* Address of a kernel symbol from /proc/kallsyms, 0 if hidden/absent */
+uint64_t kernel_symbol(const char *name)
+{
+	unsigned long long addr;
+	char type, sym[256];
+	uint64_t found = 0;
+	FILE *f;
+
+	f = fopen("/proc/kallsyms", "r");
+	if (!f)
+		return 0;
+	while (fscanf(f, "%llx %c %255s%*[^\n]", &addr, &type, sym) == 3) {
+		if (!strcmp(sym, name)) {
+			found = addr;
+			break;
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+/*
+ * Wait for @pid at most @timeout_s seconds. Return 0 with *@status, or
+ * -ETIMEDOUT after killing it (a hang is a failure, never a wait forever).
+ */
+int wait_child(pid_t pid, int timeout_s, int *status)
+{
+	uint64_t end = svacc_now_ns() + (uint64_t)timeout_s * NS_PER_SEC;
+	struct timespec ts = { .tv_nsec = 10 * 1000 * 1000 };
+	pid_t r;
+
+	for (;;) {
+		r = waitpid(pid, status, WNOHANG);
+		if (r == pid)
+			return 0;
+		if (r < 0)
+			return -errno;
+		if (svacc_now_ns() > end) {
+			kill(pid, SIGKILL);
+			waitpid(pid, status, 0);
+			return -ETIMEDOUT;
+		}
+		nanosleep(&ts, NULL);
+	}
+}
+
+/* The mode the run script expects ("sva", "hmm"), or NULL */
+const char *expected_mode(void)
+{
+	const char *m = getenv("SVACC_EXPECT_MODE");
+
+	return m && *m ? m : NULL;
+}
