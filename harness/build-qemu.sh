@@ -1,0 +1,86 @@
+#!/bin/bash
+# Build qemu-system-x86_64 (TCG only) + the qtests we run, from Debian's pinned
+# QEMU source with the project's work from qemu/ on top:
+#   qemu/patches/*.patch   applied in order with patch -p1 (git format-patch)
+#   every other qemu/ file copied to the same relative path in the tree.
+# The prepared tree is keyed by the hash of qemu/; on change it is rebuilt
+# fresh, then synced into a fixed source dir by content so only changed files
+# get new mtimes and ninja rebuilds incrementally. Prints the build dir.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+"$HARNESS/fetch-sources.sh" qemu
+ver=${QEMU_SRC_VERSION#*:}
+top=$CACHE/qemu/$ver
+pristine=$top/pristine
+src=$top/src
+build=$top/build
+proj=$REPO/qemu
+
+conf=(--python=/usr/bin/python3 --target-list=x86_64-softmmu --without-default-features
+	--enable-tcg --disable-kvm --enable-fdt=system --disable-install-blobs --disable-docs
+	--disable-werror)
+
+# Debian's unpacked tree with its patch series applied (needed by the +ds tarball).
+if [ ! -f "$pristine/.svacc-done" ]; then
+	log "unpacking qemu $ver (dpkg-source -x)"
+	rm -rf "$pristine"; mkdir -p "$top"
+	dpkg-source -q -x "$CACHE/dl/qemu/qemu_$ver.dsc" "$pristine" >&2
+	touch "$pristine/.svacc-done"
+fi
+
+key=$(hash_inputs "$proj" <(echo "$ver")) 
+if [ "$(cat "$src/.svacc-key" 2>/dev/null)" != "$key" ]; then
+	log "preparing qemu source for qemu/ hash $key"
+	stage=$top/stage
+	rm -rf "$stage"
+	cp -a "$pristine" "$stage"
+	if [ -d "$proj/patches" ]; then
+		for p in "$proj"/patches/*.patch; do
+			[ -e "$p" ] || continue
+			log "  patch $(basename "$p")"
+			patch -d "$stage" -p1 -s --batch --forward <"$p" >&2 || die "qemu patch $(basename "$p") does not apply to $ver"
+		done
+	fi
+	if [ -d "$proj" ]; then
+		(cd "$proj" && find . -type f ! -path './patches/*' ! -name 'README*' ! -name '*.orig' ! -name '*.rej') |
+			while read -r f; do
+				log "  copy ${f#./}"
+				mkdir -p "$stage/$(dirname "$f")"
+				cp "$proj/$f" "$stage/$f"
+			done
+	fi
+	# Content sync without -t: unchanged files keep their old mtime.
+	mkdir -p "$src"
+	rsync -r --links --perms --checksum --delete --exclude=/.svacc-key "$stage/" "$src/"
+	rm -rf "$stage"
+	echo "$key" >"$src/.svacc-key"
+fi
+
+confkey=$(printf '%s\n' "${conf[@]}" | sha256sum | cut -c1-16)
+if [ ! -f "$build/build.ninja" ] || [ "$(cat "$build/.svacc-conf" 2>/dev/null)" != "$confkey" ]; then
+	log "configuring qemu"
+	rm -rf "$build"; mkdir -p "$build"
+	(cd "$build" && "$src/configure" "${conf[@]}" >configure.log 2>&1) || { tail -30 "$build/configure.log" >&2; die "qemu configure failed (log: $build/configure.log)"; }
+	echo "$confkey" >"$build/.svacc-conf"
+fi
+
+# The emulator plus whichever of our qtests the tree defines.
+targets=(qemu-system-x86_64)
+alltargets=$(ninja -C "$build" -t targets all 2>/dev/null | cut -d: -f1)
+for t in tests/qtest/intel-iommu-test tests/qtest/svacc-test; do
+	grep -qx "$t" <<<"$alltargets" && targets+=("$t")
+done
+log "building qemu: ${targets[*]}"
+ninja -C "$build" -j"$JOBS" "${targets[@]}" >"$build/ninja.log" 2>&1 || { grep -E 'error|Error' -A3 "$build/ninja.log" | head -40 >&2; die "qemu build failed (log: $build/ninja.log)"; }
+# Wrapper carrying the firmware search path (Debian's seabios + qemu-system-data;
+# the +ds source has no blobs). qtest derives the target from the binary's name,
+# so it must be called qemu-system-x86_64 and take no extra words.
+mkdir -p "$top/bin"
+cat >"$top/bin/qemu-system-x86_64.tmp" <<EOS
+#!/bin/sh
+exec "$build/qemu-system-x86_64" -L /usr/share/seabios -L /usr/share/qemu "\$@"
+EOS
+chmod +x "$top/bin/qemu-system-x86_64.tmp"
+mv "$top/bin/qemu-system-x86_64.tmp" "$top/bin/qemu-system-x86_64"
+echo "$build"

@@ -1,0 +1,99 @@
+#!/bin/bash
+# `make check`: set up, build what changed, run QEMU's qtests on the host and
+# every suite in one VM boot per mode, then print one line per suite and mode
+#   svacc: <suite> <mode>: N passed, N failed, N skipped
+# and last exactly "N passed, N failed". Exit 1 on any failure, a mode that did
+# not boot or finish, a watchdog, or a kernel splat in a guest log.
+# SVACC_MODES="sva lts" restricts the modes (default: all in harness/modes).
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+t0=$(date +%s)
+phase() { log "[$(( $(date +%s) - t0 ))s] $*"; }
+
+all_modes=$(grep -oE '^[a-z0-9_-]+' "$MODES_FILE")
+modes=${SVACC_MODES:-$all_modes}
+for m in $modes; do grep -qx "$m" <<<"$all_modes" || die "unknown mode $m"; done
+kernels=$(for m in $modes; do mode_field "$m" 2; done | sort -u)
+
+rm -rf "$OUT"; mkdir -p "$OUT/host"
+phase "set-up"
+"$HARNESS/setup-packages.sh"
+"$HARNESS/fetch-sources.sh"
+
+phase "qemu"
+qemu_ok=1
+if SVACC_QEMU_BUILD=$("$HARNESS/build-qemu.sh"); then
+	export SVACC_QEMU=$(dirname "$SVACC_QEMU_BUILD")/bin/qemu-system-x86_64
+else
+	qemu_ok=0
+fi
+
+declare -A kernel_ok
+for k in $kernels; do
+	phase "kernel $k"
+	if "$HARNESS/prepare-kernel.sh" "$k"; then kernel_ok[$k]=1; else kernel_ok[$k]=0; log "kernel $k could not be prepared"; fi
+done
+
+if [ "$qemu_ok" = 1 ]; then
+	phase "qtest"
+	"$HARNESS/qemu-test.sh" >"$OUT/host/results.tap" || true
+fi
+
+for m in $modes; do
+	k=$(mode_field "$m" 2)
+	mkdir -p "$OUT/$m"
+	if [ "$qemu_ok" = 1 ] && [ "${kernel_ok[$k]}" = 1 ]; then
+		phase "vm $m"
+		"$HARNESS/run-vm.sh" "$m" suites || true
+	fi
+done
+phase "results"
+
+# ---- collection ----
+tp=0; tf=0; ts=0
+report() {	# report <mode> <expected suites> <results file>: per-suite lines + failures
+	local mode=$1 expect=$2 file=$3 kind a b c d e
+	while IFS=$'\t' read -r kind a b c d; do
+		case $kind in
+		S) echo "svacc: $a $mode: $b passed, $c failed, $d skipped"
+		   tp=$((tp + b)); tf=$((tf + c)); ts=$((ts + d)) ;;
+		F) echo "svacc:   FAIL $a $mode: $b" ;;
+		esac
+	done < <(tr -d '\r' <"$file" 2>/dev/null | awk -v expect="$expect" -f "$HARNESS/tap-summary.awk")
+}
+
+splat='WARNING:|BUG:|Oops|general protection|KASAN|lockdep|possible circular locking|UBSAN|kmemleak|Call Trace'
+
+if [ "$qemu_ok" = 1 ]; then report host qtest "$OUT/host/results.tap"
+else echo "svacc: qemu host: 0 passed, 1 failed, 0 skipped"; echo "svacc:   FAIL qemu host: build failed"; tf=$((tf + 1)); fi
+for k in $kernels; do [ -f "$OUT/build/$k.tap" ] && report "$k" build "$OUT/build/$k.tap"; done
+
+for m in $modes; do
+	k=$(mode_field "$m" 2)
+	d=$OUT/$m
+	if [ "$qemu_ok" != 1 ] || [ "${kernel_ok[$k]}" != 1 ]; then
+		echo "svacc: vm $m: 0 passed, 1 failed, 0 skipped"
+		echo "svacc:   FAIL vm $m: not run (qemu or kernel $k missing)"
+		tf=$((tf + 1)); continue
+	fi
+	. "$OUT/kernel-$k.env"
+	report "$m" "$SUITES" "$d/results.tap"
+	# The VM itself: finished, no watchdog, clean kernel log.
+	p=0; f=0; fails=()
+	done_line=$(tr -d '\r' <"$d/results.tap" | awk -v expect= -f "$HARNESS/tap-summary.awk" | grep '^D' || true)
+	IFS=$'\t' read -r _ finished wd <<<"$done_line"
+	if [ "$finished" = 1 ]; then p=$((p + 1)); else f=$((f + 1)); fails+=("booted-and-finished: the guest never reported done (qemu rc $(cat "$d/qemu.rc" 2>/dev/null); console: $d/guest.log)"); fi
+	if [ -z "$wd" ]; then p=$((p + 1)); else f=$((f + 1)); fails+=("watchdog: $wd"); fi
+	if bad=$(grep -E "$splat" "$d/guest.log" | head -5) && [ -n "$bad" ]; then
+		f=$((f + 1)); fails+=("kernel-log-clean: $(echo "$bad" | head -1 | tr -d '\r') (see $d/guest.log)")
+	else p=$((p + 1)); fi
+	echo "svacc: vm $m: $p passed, $f failed, 0 skipped"
+	for x in "${fails[@]}"; do echo "svacc:   FAIL vm $m: $x"; done
+	tp=$((tp + p)); tf=$((tf + f))
+done
+
+phase "done"
+[ "$ts" = 0 ] || echo "svacc: $ts test(s) skipped (not counted as passed)"
+echo "$tp passed, $tf failed"
+[ "$tf" = 0 ]

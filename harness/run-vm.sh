@@ -1,0 +1,95 @@
+#!/bin/bash
+# Boot one mode (harness/modes) once. prepare-kernel.sh must have run for the
+# mode's kernel. Actions:
+#   suites          run every suite in the initramfs; TAP in out/<mode>/results.tap
+#   cmd '<shell>'   run one command, print its output, exit with its status
+#   demo            run harness/guest/demo.sh, print its output
+#   shell           interactive: guest console on this terminal (Ctrl-A X quits)
+# Guest console -> out/<mode>/guest.log (ttyS0); results -> results.tap (ttyS1).
+# Batch runs are bounded by a host watchdog (SVACC_VM_TIMEOUT, default 600 s);
+# exit 124 when it fired (the collector then names the test that was running).
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+mode=${1:?usage: run-vm.sh <mode> suites|cmd|demo|shell [command]}
+action=${2:-suites}
+cmd=${3:-}
+
+kernel=$(mode_field "$mode" 2)
+[ -n "$kernel" ] || die "unknown mode '$mode'; modes: $(grep -oE '^[a-z0-9_-]+' "$MODES_FILE" | tr '\n' ' ')"
+read -r -a qopts <<<"$(mode_field "$mode" 3)"
+cmdline=$(mode_field "$mode" 4)
+
+env=$OUT/kernel-$kernel.env
+[ -f "$env" ] || die "$env missing: run harness/prepare-kernel.sh $kernel first"
+. "$env"
+qemu=${SVACC_QEMU:-$(dirname "$("$HARNESS/build-qemu.sh")")/bin/qemu-system-x86_64}
+
+# What the harness suite should find, derived from the mode's own options.
+case " ${qopts[*]} " in
+*intel-iommu*svm=on*) expect_iommu=sva ;;
+*intel-iommu*) expect_iommu=plain ;;
+*) expect_iommu=none ;;
+esac
+
+dir=$OUT/$mode
+rm -rf "$dir"; mkdir -p "$dir/run/svacc"
+cat >"$dir/run/svacc/run.conf" <<EOS
+MODE=$mode
+KERNEL=$kernel
+EXPECT_RELEASE=$RELEASE
+EXPECT_IOMMU=$expect_iommu
+SUITES="$SUITES"
+ACTION=$action
+SUITE_TIMEOUT=${SVACC_SUITE_TIMEOUT:-300}
+EOS
+printf '%s\n' "$cmd" >"$dir/run/svacc/cmd"
+# Per-run settings ride in a second cpio appended to the cached initramfs
+# (the kernel unpacks concatenated archives in order).
+(cd "$dir/run" && find . | cpio -o -H newc --quiet -R 0:0 | gzip -1) | cat "$INITRD" - >"$dir/initrd.img"
+rm -rf "$dir/run"
+
+# (Firmware search path: the wrapper from build-qemu.sh adds -L.)
+args=(-nodefaults -display none -no-reboot
+	"${qopts[@]}"
+	-kernel "$KIMAGE" -initrd "$dir/initrd.img"
+	-append "console=ttyS0 panic=-1 $cmdline")
+printf '%q ' "$qemu" "${args[@]}" >"$dir/qemu.cmd"; echo >>"$dir/qemu.cmd"
+
+if [ "$action" = shell ]; then
+	exec "$qemu" "${args[@]}" \
+		-chardev stdio,id=con,mux=on,signal=off -serial chardev:con -mon chardev=con,mode=readline \
+		-chardev file,id=res,path="$dir/results.tap" -serial chardev:res
+fi
+
+to=${SVACC_VM_TIMEOUT:-600}
+start=$(date +%s)
+rc=0
+timeout -k 10 "$to" "$qemu" "${args[@]}" \
+	-chardev file,id=con,path="$dir/guest.log" -serial chardev:con \
+	-chardev file,id=res,path="$dir/results.tap" -serial chardev:res \
+	</dev/null >"$dir/qemu.out" 2>&1 || rc=$?
+echo "$(( $(date +%s) - start ))" >"$dir/seconds"
+touch "$dir/results.tap" "$dir/guest.log"
+if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+	echo "# svacc-watchdog fired after ${to}s" >>"$dir/results.tap"
+	rc=124
+elif [ "$rc" != 0 ]; then
+	log "$mode: qemu exited $rc: $(tail -3 "$dir/qemu.out")"
+fi
+echo "$rc" >"$dir/qemu.rc"
+
+case $action in
+cmd|demo)
+	# Print the command's output (results channel only) and return its status.
+	tr -d '\r' <"$dir/results.tap" | sed -n "/^# svacc-begin $action\$/,/^# svacc-end $action rc=/p" | sed '1d;$d'
+	crc=$(tr -d '\r' <"$dir/results.tap" | sed -n "s/^# svacc-end $action rc=\([0-9]*\)\$/\1/p")
+	if [ -z "$crc" ]; then
+		log "$mode: the guest never finished the command (qemu rc $rc; console log $dir/guest.log)"
+		tail -20 "$dir/guest.log" >&2
+		exit "$([ "$rc" = 124 ] && echo 124 || echo 125)"
+	fi
+	exit "$crc"
+	;;
+esac
+exit "$rc"
