@@ -12,8 +12,8 @@
  *            stay valid and get -ENODEV
  *
  * The translation mode of the device is decided here too: SVA when the
- * device, the IOMMU and the kernel all grant it, otherwise none yet (the
- * HMM mirror comes next) and open() fails with the recorded reason.
+ * device, the IOMMU and the kernel all grant it, otherwise the HMM mirror
+ * (svacc_hmm.c), with the reason SVA was not used recorded.
  */
 #include <linux/sched.h>
 #include <linux/sched/mm.h>
@@ -49,30 +49,6 @@ const char *svacc_mode_reason_name(enum drm_svacc_mode_reason reason)
 	return "unknown";
 }
 
-/* errno of open() while no translation mode is available */
-static int svacc_open_errno(struct svacc_device *sdev)
-{
-	return sdev->mode_errno ? -sdev->mode_errno : -EOPNOTSUPP;
-}
-
-static void svacc_mode_unavailable(struct svacc_device *sdev,
-				   enum drm_svacc_mode_reason reason, int err)
-{
-	sdev->xlate = NULL;
-	sdev->mode_reason = reason;
-	sdev->mode_errno = -err;
-	sdev->mode_decided = true;
-
-	if (err)
-		dev_info(svacc_dev(sdev),
-			 "SVA unavailable (%s: %d), no fallback mode yet: open() fails with %d\n",
-			 svacc_mode_reason_name(reason), err, svacc_open_errno(sdev));
-	else
-		dev_info(svacc_dev(sdev),
-			 "SVA unavailable (%s), no fallback mode yet: open() fails with %d\n",
-			 svacc_mode_reason_name(reason), svacc_open_errno(sdev));
-}
-
 static void svacc_mode_usable(struct svacc_device *sdev)
 {
 	sdev->mode_decided = true;
@@ -80,16 +56,53 @@ static void svacc_mode_usable(struct svacc_device *sdev)
 		 sdev->xlate->name, sdev->num_wqs);
 }
 
+/*
+ * SVA is out (@reason, @err): record why, then fall back to the HMM mirror.
+ * One log line names the cause and the outcome.
+ */
+static void svacc_mode_fallback(struct svacc_device *sdev,
+				enum drm_svacc_mode_reason reason, int err)
+{
+	const struct svacc_xlate_ops *ops = &svacc_hmm_ops;
+	enum drm_svacc_mode_reason unused;
+	char why[48];
+	bool verified;
+	int ret;
+
+	sdev->xlate = NULL;
+	sdev->mode_reason = reason;
+	sdev->mode_errno = -err;
+	sdev->mode_decided = true;
+	if (err)
+		snprintf(why, sizeof(why), "%s: %d", svacc_mode_reason_name(reason), err);
+	else
+		snprintf(why, sizeof(why), "%s", svacc_mode_reason_name(reason));
+
+	ret = ops->probe(sdev, &unused, &verified);
+	if (!ret) {
+		ret = svacc_hw_enable(sdev, ops->genctrl_mode);
+		if (ret)
+			ops->remove(sdev);
+	}
+	if (ret) {
+		sdev->open_errno = err ?: ret;
+		dev_info(svacc_dev(sdev), "SVA unavailable (%s), HMM mirror failed (%d): open() fails with %d\n",
+			 why, ret, sdev->open_errno);
+		return;
+	}
+	sdev->xlate = ops;
+	dev_info(svacc_dev(sdev), "SVA unavailable (%s), using the HMM mirror (device page table): %u work queues\n",
+		 why, sdev->num_wqs);
+}
+
 /**
  * svacc_mode_probe() - pick the translation mode and enable the device in it
  * @sdev: device, reset and capabilities read
  *
  * Never fails the probe because a mode is unavailable: the reason is
- * recorded for GET_INFO and open().
- *
- * Return: 0.
+ * recorded for GET_INFO, sysfs and open().
  */
-int svacc_mode_probe(struct svacc_device *sdev)
+void svacc_mode_probe(struct svacc_device *sdev)
 {
 	const struct svacc_xlate_ops *ops = &svacc_sva_ops;
 	enum drm_svacc_mode_reason reason = SVACC_REASON_NONE;
@@ -97,22 +110,22 @@ int svacc_mode_probe(struct svacc_device *sdev)
 	int ret;
 
 	if (svacc_force_hmm) {
-		svacc_mode_unavailable(sdev, SVACC_REASON_FORCED, 0);
-		return 0;
+		svacc_mode_fallback(sdev, SVACC_REASON_FORCED, 0);
+		return;
 	}
 
 	ret = ops->probe(sdev, &reason, &verified);
 	if (ret) {
-		svacc_mode_unavailable(sdev, reason, ret);
-		return 0;
+		svacc_mode_fallback(sdev, reason, ret);
+		return;
 	}
 
 	/* ATS mode needs PASID and ATS enabled by the IOMMU driver. */
 	ret = svacc_hw_enable(sdev, ops->genctrl_mode);
 	if (ret) {
 		ops->remove(sdev);
-		svacc_mode_unavailable(sdev, SVACC_REASON_IOMMU_REFUSED, -ENODEV);
-		return 0;
+		svacc_mode_fallback(sdev, SVACC_REASON_IOMMU_REFUSED, -ENODEV);
+		return;
 	}
 
 	sdev->xlate = ops;
@@ -120,7 +133,6 @@ int svacc_mode_probe(struct svacc_device *sdev)
 	sdev->mode_errno = 0;
 	if (verified)
 		svacc_mode_usable(sdev);
-	return 0;
 }
 
 /**
@@ -132,6 +144,7 @@ void svacc_mode_remove(struct svacc_device *sdev)
 	svacc_hw_disable(sdev);
 	if (sdev->xlate)
 		sdev->xlate->remove(sdev);
+	sdev->xlate = NULL;
 }
 
 static int svacc_ctx_bind(struct svacc_ctx *ctx)
@@ -142,7 +155,7 @@ static int svacc_ctx_bind(struct svacc_ctx *ctx)
 
 	mutex_lock(&sdev->mode_lock);
 	if (!sdev->xlate) {
-		ret = svacc_open_errno(sdev);
+		ret = sdev->open_errno;
 		goto out;
 	}
 
@@ -151,9 +164,10 @@ static int svacc_ctx_bind(struct svacc_ctx *ctx)
 		if (!sdev->mode_decided)
 			svacc_mode_usable(sdev);
 	} else if (!sdev->mode_decided && reason != SVACC_REASON_NONE) {
-		/* First open: the mode turned out to be refused. No context is bound. */
+		/* First open: SVA turned out to be refused. No context is bound. */
 		svacc_mode_remove(sdev);
-		svacc_mode_unavailable(sdev, reason, ret);
+		svacc_mode_fallback(sdev, reason, ret);
+		ret = sdev->xlate ? sdev->xlate->bind(ctx, &reason) : sdev->open_errno;
 	}
 out:
 	mutex_unlock(&sdev->mode_lock);

@@ -86,6 +86,11 @@ static int svacc_ioctl_get_counters(struct drm_device *drm, void *data,
 	c->errors = svacc_read_counter(sdev, SVACC_CNT_ERRORS);
 	c->swerrs = svacc_read_counter(sdev, SVACC_CNT_SWERRS);
 	drm_dev_exit(idx);
+	c->hmm_faults = atomic64_read(&sdev->hmm.faults);
+	c->hmm_fault_batches = atomic64_read(&sdev->hmm.fault_batches);
+	c->hmm_pages_mapped = atomic64_read(&sdev->hmm.pages_mapped);
+	c->hmm_invalidations = atomic64_read(&sdev->hmm.invalidations);
+	c->hmm_huge_mappings = atomic64_read(&sdev->hmm.huge_mappings);
 	return 0;
 }
 
@@ -223,9 +228,7 @@ static int svacc_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	ret = svacc_irq_init(sdev);
 	if (ret)
 		return ret;
-	ret = svacc_mode_probe(sdev);
-	if (ret)
-		goto err_irq;
+	svacc_mode_probe(sdev);
 	ret = svacc_sysfs_init(sdev);
 	if (ret)
 		goto err_mode;
@@ -239,10 +242,9 @@ static int svacc_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 err_sysfs:
 	svacc_sysfs_fini(sdev);
 err_mode:
-	svacc_mode_remove(sdev);
-err_irq:
 	writel(SVACC_INT_ALL, sdev->regs + SVACC_INTMASK);
 	svacc_irq_fini(sdev);
+	svacc_mode_remove(sdev);
 	return ret;
 }
 
@@ -256,12 +258,12 @@ static void svacc_remove(struct pci_dev *pdev)
 	wake_up_all(&sdev->compl_wait);
 
 	svacc_ctx_shutdown_all(sdev);
+	/* The fault handler uses the mode's state: stop interrupts first. */
+	writel(SVACC_INT_ALL, sdev->regs + SVACC_INTMASK);
+	svacc_irq_fini(sdev);
 	mutex_lock(&sdev->mode_lock);
 	svacc_mode_remove(sdev);
 	mutex_unlock(&sdev->mode_lock);
-
-	writel(SVACC_INT_ALL, sdev->regs + SVACC_INTMASK);
-	svacc_irq_fini(sdev);
 }
 
 static const struct pci_device_id svacc_pci_ids[] = {

@@ -85,6 +85,7 @@ struct svacc_wq {
  * @xlate: translation mode in use, NULL when none is available
  * @mode_reason: &enum drm_svacc_mode_reason
  * @mode_errno: positive errno behind @mode_reason
+ * @open_errno: negative errno of open() while @xlate is NULL
  * @mode_lock: protects the lazy mode decision
  * @mode_decided: @xlate/@mode_reason are final
  * @hw_enabled: GENCTRL.ENABLE was set by the driver
@@ -95,6 +96,7 @@ struct svacc_wq {
  * @compl_wait: woken by every completion interrupt
  * @misc_irqs: misc interrupts handled
  * @swerrs: software errors logged by the driver
+ * @hmm: HMM mirror statistics (&struct drm_svacc_counters hmm_*)
  * @nvecs: MSI-X vectors allocated
  * @irqs_requested: number of vectors with a handler
  */
@@ -121,6 +123,7 @@ struct svacc_device {
 	const struct svacc_xlate_ops *xlate;
 	enum drm_svacc_mode_reason mode_reason;
 	int mode_errno;
+	int open_errno;
 	struct mutex mode_lock; /* lazy mode decision */
 	bool mode_decided;
 	bool hw_enabled;
@@ -133,6 +136,13 @@ struct svacc_device {
 	wait_queue_head_t compl_wait;
 	atomic64_t misc_irqs;
 	atomic64_t swerrs;
+	struct {
+		atomic64_t faults;
+		atomic64_t fault_batches;
+		atomic64_t pages_mapped;
+		atomic64_t invalidations;
+		atomic64_t huge_mappings;
+	} hmm;
 
 	unsigned int nvecs;
 	unsigned int irqs_requested;
@@ -197,7 +207,7 @@ void svacc_ctx_postclose(struct drm_device *drm, struct drm_file *file);
 struct svacc_ctx *svacc_ctx_get(struct drm_file *file);
 void svacc_ctx_shutdown_all(struct svacc_device *sdev);
 void svacc_show_fdinfo(struct drm_printer *p, struct drm_file *file);
-int svacc_mode_probe(struct svacc_device *sdev);
+void svacc_mode_probe(struct svacc_device *sdev);
 void svacc_mode_remove(struct svacc_device *sdev);
 const char *svacc_mode_reason_name(enum drm_svacc_mode_reason reason);
 

@@ -43,5 +43,6 @@ struct svacc_xlate_ops {
 };
 
 extern const struct svacc_xlate_ops svacc_sva_ops;
+extern const struct svacc_xlate_ops svacc_hmm_ops;
 
 #endif /* _SVACC_XLATE_H_ */

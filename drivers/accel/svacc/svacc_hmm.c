@@ -1,0 +1,621 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * svacc DEVPT mode: the CPU page table mirrored into the device's own with
+ * HMM, for when SVA is not available (no PASID/ATS/PRI, no IOMMU, or a
+ * kernel that refuses SVA).
+ *
+ * Each context gets a context-table entry (its id plays the PASID's role)
+ * and a four-level device page table in DMA-coherent memory holding DMA
+ * addresses of the process's pages. Device faults arrive as records in the
+ * fault queue; the misc interrupt thread resolves them in batches with
+ * hmm_range_fault() (with fault-around), maps the pages with the DMA API
+ * and resumes the parked descriptors. An interval notifier over the whole
+ * address space clears device entries, invalidates the device TLB and
+ * unmaps the pages whenever the CPU mapping changes.
+ *
+ * Locking follows Documentation/mm/hmm.rst: mmu_interval_read_begin(),
+ * hmm_range_fault(), take pt_lock, mmu_interval_read_retry(), update the
+ * device table, unlock; the invalidate callback takes the same pt_lock.
+ * Nothing under pt_lock may enter reclaim (reclaim invalidates through
+ * that callback): page-table pages come from a reserve filled outside it.
+ */
+#include <linux/bitfield.h>
+#include <linux/dma-mapping.h>
+#include <linux/hmm.h>
+#include <linux/idr.h>
+#include <linux/iopoll.h>
+#include <linux/mm.h>
+#include <linux/mmu_notifier.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+#include <linux/xarray.h>
+
+#include "svacc_drv.h"
+#include "svacc_xlate.h"
+
+static unsigned int svacc_fault_around = 16;
+module_param_named(fault_around, svacc_fault_around, uint, 0644);
+MODULE_PARM_DESC(fault_around, "Pages mapped around a device fault, clipped to the VMA (1..512, default 16)");
+
+#define SVACC_HMM_CTX_ENTRIES	256
+#define SVACC_HMM_FQ_ENTRIES	256
+#define SVACC_CTX_ENTRY_SIZE	16
+#define SVACC_FAULT_REC_SIZE	32
+#define SVACC_PT_ENTRIES	512
+#define SVACC_PT_LEVELS		4
+#define SVACC_PT_RESERVE	8
+#define SVACC_MAX_AROUND	512
+#define SVACC_INV_TIMEOUT_US	(1 * USEC_PER_SEC)
+
+/* Context entry and page-table entry bits (hardware.rst, DEVPT mode) */
+#define SVACC_CTXE_VALID	BIT_ULL(0)
+#define SVACC_CTXE_PRIV_OK	BIT_ULL(1)
+#define SVACC_PTE_VALID		BIT_ULL(0)
+#define SVACC_PTE_WRITE		BIT_ULL(1)
+#define SVACC_PTE_LEAF		BIT_ULL(7)
+#define SVACC_PTE_ADDR		GENMASK_ULL(51, 12)
+
+/* Fault record fields */
+#define SVACC_FR_WRITE		BIT(0)
+#define SVACC_FR_READ		BIT(1)
+#define SVACC_FR_PRIV		BIT(2)
+
+struct svacc_fault_rec {
+	__le64 addr;
+	__le32 pasid;
+	__le16 flags;
+	__le16 id;
+	__le64 rsvd[2];
+};
+
+/* One 4 KiB device page table and, above level 1, its children. */
+struct svacc_pt {
+	__le64 *cpu;
+	dma_addr_t dma;
+	struct svacc_pt **child;
+};
+
+struct svacc_hmm_dev {
+	struct svacc_device *sdev;
+	__le64 *ctx_table;
+	dma_addr_t ctx_dma;
+	struct svacc_fault_rec *fq;
+	dma_addr_t fq_dma;
+	u32 fq_head;
+	struct ida ids;
+	struct xarray ctxs;		/* id -> struct svacc_hmm_ctx */
+	struct mutex fault_lock;	/* fault queue; ctxs lookups vs unbind */
+	spinlock_t inv_lock;		/* INV_* registers */
+	unsigned long *pfns;		/* hmm_range_fault() output, under fault_lock */
+};
+
+struct svacc_hmm_ctx {
+	struct svacc_hmm_dev *hdev;
+	struct svacc_ctx *ctx;
+	u32 id;
+	struct mmu_interval_notifier notifier;
+	struct mutex pt_lock;		/* the device page table */
+	struct svacc_pt *root;
+	struct svacc_pt *reserve[SVACC_PT_RESERVE];
+	unsigned int nreserve;
+};
+
+static struct device *hdev_dev(struct svacc_hmm_dev *h)
+{
+	return svacc_dev(h->sdev);
+}
+
+static struct svacc_pt *svacc_pt_alloc(struct svacc_hmm_dev *h, unsigned int level)
+{
+	struct svacc_pt *pt = kzalloc_obj(*pt);
+
+	if (!pt)
+		return NULL;
+	pt->cpu = dma_alloc_coherent(hdev_dev(h), PAGE_SIZE, &pt->dma, GFP_KERNEL);
+	if (!pt->cpu)
+		goto err;
+	if (level > 1) {
+		pt->child = kcalloc(SVACC_PT_ENTRIES, sizeof(*pt->child), GFP_KERNEL);
+		if (!pt->child)
+			goto err_dma;
+	}
+	return pt;
+
+err_dma:
+	dma_free_coherent(hdev_dev(h), PAGE_SIZE, pt->cpu, pt->dma);
+err:
+	kfree(pt);
+	return NULL;
+}
+
+static void svacc_pt_free(struct svacc_hmm_dev *h, struct svacc_pt *pt)
+{
+	kfree(pt->child);
+	dma_free_coherent(hdev_dev(h), PAGE_SIZE, pt->cpu, pt->dma);
+	kfree(pt);
+}
+
+/* Reserve tables are allocated for level > 1 (with a child array); fine for any level. */
+static int svacc_pt_refill(struct svacc_hmm_ctx *hc)
+{
+	while (hc->nreserve < SVACC_PT_RESERVE) {
+		struct svacc_pt *pt = svacc_pt_alloc(hc->hdev, 2);
+
+		if (!pt)
+			return -ENOMEM;
+		mutex_lock(&hc->pt_lock);
+		hc->reserve[hc->nreserve++] = pt;
+		mutex_unlock(&hc->pt_lock);
+	}
+	return 0;
+}
+
+static unsigned int svacc_pt_index(unsigned long va, unsigned int level)
+{
+	return (va >> (PAGE_SHIFT + 9 * (level - 1))) & (SVACC_PT_ENTRIES - 1);
+}
+
+/* Level-1 table for @va, created from the reserve. Under pt_lock. */
+static struct svacc_pt *svacc_pt_leaf_table(struct svacc_hmm_ctx *hc, unsigned long va)
+{
+	struct svacc_pt *pt = hc->root;
+	unsigned int level;
+
+	for (level = SVACC_PT_LEVELS; level > 1; level--) {
+		unsigned int i = svacc_pt_index(va, level);
+
+		if (!pt->child[i]) {
+			struct svacc_pt *next;
+
+			if (!hc->nreserve)
+				return NULL;
+			next = hc->reserve[--hc->nreserve];
+			pt->child[i] = next;
+			pt->cpu[i] = cpu_to_le64(SVACC_PTE_VALID | (next->dma & SVACC_PTE_ADDR));
+		}
+		pt = pt->child[i];
+	}
+	return pt;
+}
+
+static void svacc_devtlb_inv(struct svacc_hmm_dev *h, u32 id, unsigned long start,
+			     u64 npages)
+{
+	void __iomem *regs = h->sdev->regs;
+	u32 ctl;
+
+	spin_lock(&h->inv_lock);
+	writel(FIELD_PREP(SVACC_INV_PASID_PASID, id), regs + SVACC_INV_PASID);
+	writeq(start, regs + SVACC_INV_ADDR);
+	writeq(npages, regs + SVACC_INV_PAGES);
+	writel(SVACC_INV_CTL_START, regs + SVACC_INV_CTL);
+	/* Bounded by the spec even with faults pending: fine in atomic context. */
+	if (readl_poll_timeout_atomic(regs + SVACC_INV_CTL, ctl,
+				      !(ctl & SVACC_INV_CTL_BUSY), 1,
+				      SVACC_INV_TIMEOUT_US))
+		dev_err_ratelimited(hdev_dev(h), "device-TLB invalidation timed out\n");
+	spin_unlock(&h->inv_lock);
+}
+
+/*
+ * Clear the VALID bit of every leaf in [start, end) but keep the address,
+ * so that the DMA mappings can be undone after the device TLB is clean.
+ * Returns whether anything was cleared.
+ */
+static bool svacc_pt_clear(struct svacc_pt *pt, unsigned int level, unsigned long base,
+			   unsigned long start, unsigned long end)
+{
+	unsigned long span = 1UL << (PAGE_SHIFT + 9 * (level - 1));
+	bool cleared = false;
+	unsigned int i;
+
+	for (i = 0; i < SVACC_PT_ENTRIES; i++) {
+		unsigned long va = base + i * span;
+		u64 e;
+
+		if (va + span <= start)
+			continue;
+		if (va >= end)
+			break;
+		e = le64_to_cpu(pt->cpu[i]);
+		if (level == 1) {
+			if (e & SVACC_PTE_VALID) {
+				pt->cpu[i] = cpu_to_le64(e & ~SVACC_PTE_VALID);
+				cleared = true;
+			}
+		} else if (pt->child[i]) {
+			cleared |= svacc_pt_clear(pt->child[i], level - 1, va, start, end);
+		}
+	}
+	return cleared;
+}
+
+/* Second pass: unmap and zero the invalidated leaves; optionally free tables. */
+static void svacc_pt_unmap(struct svacc_hmm_dev *h, struct svacc_pt *pt,
+			   unsigned int level, unsigned long base,
+			   unsigned long start, unsigned long end, bool free)
+{
+	unsigned long span = 1UL << (PAGE_SHIFT + 9 * (level - 1));
+	unsigned int i;
+
+	for (i = 0; i < SVACC_PT_ENTRIES; i++) {
+		unsigned long va = base + i * span;
+		u64 e;
+
+		if (va + span <= start)
+			continue;
+		if (va >= end)
+			break;
+		e = le64_to_cpu(pt->cpu[i]);
+		if (level == 1) {
+			if (e && !(e & SVACC_PTE_VALID)) {
+				dma_unmap_page(hdev_dev(h), e & SVACC_PTE_ADDR, PAGE_SIZE,
+					       DMA_BIDIRECTIONAL);
+				pt->cpu[i] = 0;
+			}
+		} else if (pt->child[i]) {
+			svacc_pt_unmap(h, pt->child[i], level - 1, va, start, end, free);
+			if (free) {
+				svacc_pt_free(h, pt->child[i]);
+				pt->child[i] = NULL;
+				pt->cpu[i] = 0;
+			}
+		}
+	}
+}
+
+static void svacc_hmm_zap(struct svacc_hmm_ctx *hc, unsigned long start, unsigned long end)
+{
+	lockdep_assert_held(&hc->pt_lock);
+	if (!svacc_pt_clear(hc->root, SVACC_PT_LEVELS, 0, start, end))
+		return;
+	svacc_devtlb_inv(hc->hdev, hc->id, start, (end - start) >> PAGE_SHIFT);
+	svacc_pt_unmap(hc->hdev, hc->root, SVACC_PT_LEVELS, 0, start, end, false);
+}
+
+static bool svacc_hmm_invalidate(struct mmu_interval_notifier *mni,
+				 const struct mmu_notifier_range *range,
+				 unsigned long cur_seq)
+{
+	struct svacc_hmm_ctx *hc = container_of(mni, struct svacc_hmm_ctx, notifier);
+
+	if (mmu_notifier_range_blockable(range))
+		mutex_lock(&hc->pt_lock);
+	else if (!mutex_trylock(&hc->pt_lock))
+		return false;
+
+	mmu_interval_set_seq(mni, cur_seq);
+	svacc_hmm_zap(hc, range->start, min(range->end, TASK_SIZE_MAX));
+	atomic64_inc(&hc->hdev->sdev->hmm.invalidations);
+	mutex_unlock(&hc->pt_lock);
+	return true;
+}
+
+static const struct mmu_interval_notifier_ops svacc_hmm_notifier_ops = {
+	.invalidate = svacc_hmm_invalidate,
+};
+
+/*
+ * Map the valid pages of @range into the device table. Under pt_lock, after
+ * mmu_interval_read_retry() said the snapshot is current.
+ */
+static int svacc_hmm_map(struct svacc_hmm_ctx *hc, struct hmm_range *range)
+{
+	struct svacc_hmm_dev *h = hc->hdev;
+	unsigned long va, npages = (range->end - range->start) >> PAGE_SHIFT;
+	unsigned long i;
+	u64 mapped = 0;
+
+	for (i = 0; i < npages; i++) {
+		unsigned long pfn = range->hmm_pfns[i];
+		struct svacc_pt *leaf;
+		dma_addr_t dma;
+		unsigned int idx;
+		bool write;
+		u64 old;
+
+		if (!(pfn & HMM_PFN_VALID) || (pfn & HMM_PFN_ERROR))
+			continue;
+		va = range->start + (i << PAGE_SHIFT);
+		write = pfn & HMM_PFN_WRITE;
+		leaf = svacc_pt_leaf_table(hc, va);
+		if (!leaf)
+			return -ENOMEM;
+		idx = svacc_pt_index(va, 1);
+		old = le64_to_cpu(leaf->cpu[idx]);
+		/* A valid entry is current (invalidations clear stale ones). */
+		if ((old & SVACC_PTE_VALID) && ((old & SVACC_PTE_WRITE) || !write))
+			continue;
+
+		dma = dma_map_page(hdev_dev(h), hmm_pfn_to_page(pfn), 0, PAGE_SIZE,
+				   DMA_BIDIRECTIONAL);
+		if (dma_mapping_error(hdev_dev(h), dma))
+			return -ENOMEM;
+		leaf->cpu[idx] = cpu_to_le64(SVACC_PTE_VALID | (write ? SVACC_PTE_WRITE : 0) |
+					     (dma & SVACC_PTE_ADDR));
+		if (old & SVACC_PTE_VALID) {
+			/* Upgraded to writable: the old read-only translation must go. */
+			svacc_devtlb_inv(h, hc->id, va, 1);
+			dma_unmap_page(hdev_dev(h), old & SVACC_PTE_ADDR, PAGE_SIZE,
+				       DMA_BIDIRECTIONAL);
+		}
+		mapped++;
+	}
+	atomic64_add(mapped, &h->sdev->hmm.pages_mapped);
+	return 0;
+}
+
+/* Resolve one device fault at @addr (with fault-around). */
+static int svacc_hmm_resolve(struct svacc_hmm_ctx *hc, unsigned long addr, bool write)
+{
+	unsigned long *pfns = hc->hdev->pfns;
+	struct mm_struct *mm = hc->ctx->mm;
+	unsigned int around = clamp(svacc_fault_around, 1U, SVACC_MAX_AROUND);
+	struct hmm_range range = {
+		.notifier = &hc->notifier,
+		.hmm_pfns = pfns,
+		.pfn_flags_mask = HMM_PFN_REQ_FAULT | HMM_PFN_REQ_WRITE,
+		.dev_private_owner = hc->hdev,
+	};
+	struct vm_area_struct *vma;
+	unsigned long i, npages, timeout;
+	int ret;
+
+	if (addr >= TASK_SIZE_MAX || !mmget_not_zero(mm))
+		return -EFAULT;
+
+	mmap_read_lock(mm);
+	vma = vma_lookup(mm, addr);
+	if (!vma) {
+		mmap_read_unlock(mm);
+		ret = -EFAULT;
+		goto out;
+	}
+	range.start = max(rounddown(addr, (unsigned long)around << PAGE_SHIFT), vma->vm_start);
+	range.end = min(range.start + ((unsigned long)around << PAGE_SHIFT), vma->vm_end);
+	mmap_read_unlock(mm);
+
+	npages = (range.end - range.start) >> PAGE_SHIFT;
+	timeout = jiffies + msecs_to_jiffies(HMM_RANGE_DEFAULT_TIMEOUT);
+	for (;;) {
+		ret = svacc_pt_refill(hc);
+		if (ret)
+			goto out;
+		/* Only the faulting page must be made present; the rest if already there. */
+		for (i = 0; i < npages; i++)
+			pfns[i] = 0;
+		pfns[(addr - range.start) >> PAGE_SHIFT] =
+			HMM_PFN_REQ_FAULT | (write ? HMM_PFN_REQ_WRITE : 0);
+
+		range.notifier_seq = mmu_interval_read_begin(&hc->notifier);
+		mmap_read_lock(mm);
+		ret = hmm_range_fault(&range);
+		mmap_read_unlock(mm);
+		if (ret == -EBUSY && time_before(jiffies, timeout))
+			continue;
+		if (ret)
+			goto out;
+
+		mutex_lock(&hc->pt_lock);
+		if (mmu_interval_read_retry(&hc->notifier, range.notifier_seq)) {
+			mutex_unlock(&hc->pt_lock);
+			continue;
+		}
+		ret = svacc_hmm_map(hc, &range);
+		mutex_unlock(&hc->pt_lock);
+		if (ret != -ENOMEM || time_after(jiffies, timeout))
+			break;
+	}
+out:
+	mmput(mm);
+	return ret;
+}
+
+struct svacc_fault {
+	u64 addr;
+	u32 id;
+	u16 flags;
+	u16 fault_id;
+	int ret;
+};
+
+/* Does resolving @a also resolve @b (same context and page, enough access)? */
+static bool svacc_fault_covers(const struct svacc_fault *a, const struct svacc_fault *b)
+{
+	return a->id == b->id && (a->addr >> PAGE_SHIFT) == (b->addr >> PAGE_SHIFT) &&
+	       ((a->flags & SVACC_FR_WRITE) || !(b->flags & SVACC_FR_WRITE));
+}
+
+/* Called from the misc interrupt thread on INTCAUSE.FAULT / FQ_FULL. */
+static void svacc_hmm_fault_irq(struct svacc_device *sdev, u32 cause)
+{
+	struct svacc_hmm_dev *h = sdev->xlate_priv;
+	struct svacc_fault batch[32];
+	unsigned int n, i, j;
+	u32 tail;
+
+	mutex_lock(&h->fault_lock);
+	for (;;) {
+		tail = readl(sdev->regs + SVACC_FQ_TAIL) & (SVACC_HMM_FQ_ENTRIES - 1);
+		if (tail == h->fq_head)
+			break;
+		/* Copy out a batch and free the slots before the slow part. */
+		for (n = 0; n < ARRAY_SIZE(batch) && h->fq_head != tail; n++) {
+			struct svacc_fault_rec *r = &h->fq[h->fq_head];
+
+			batch[n].addr = le64_to_cpu(r->addr);
+			batch[n].id = le32_to_cpu(r->pasid);
+			batch[n].flags = le16_to_cpu(r->flags);
+			batch[n].fault_id = le16_to_cpu(r->id);
+			h->fq_head = (h->fq_head + 1) & (SVACC_HMM_FQ_ENTRIES - 1);
+		}
+		writel(h->fq_head, sdev->regs + SVACC_FQ_HEAD);
+		atomic64_inc(&sdev->hmm.fault_batches);
+
+		for (i = 0; i < n; i++) {
+			struct svacc_fault *f = &batch[i];
+			bool write = f->flags & SVACC_FR_WRITE;
+			struct svacc_hmm_ctx *hc;
+			int ret = -EFAULT;
+
+			/* An earlier fault of this batch may have mapped the page already. */
+			for (j = 0; j < i; j++)
+				if (svacc_fault_covers(&batch[j], f))
+					break;
+			hc = xa_load(&h->ctxs, f->id);
+			if (j < i) {
+				ret = batch[j].ret;
+			} else if (hc && !(f->flags & SVACC_FR_PRIV)) {
+				atomic64_inc(&sdev->hmm.faults);
+				ret = svacc_hmm_resolve(hc, f->addr, write);
+			}
+			f->ret = ret;
+			writel(FIELD_PREP(SVACC_FAULT_RESP_ID, f->fault_id) |
+			       FIELD_PREP(SVACC_FAULT_RESP_CODE,
+					  ret ? SVACC_FAULT_FAIL : SVACC_FAULT_RETRY),
+			       sdev->regs + SVACC_FAULT_RESP);
+			dev_dbg(svacc_dev(sdev), "fault ctx %u addr %#llx %s: %d\n",
+				f->id, f->addr, write ? "write" : "read", ret);
+		}
+	}
+	mutex_unlock(&h->fault_lock);
+}
+
+static int svacc_hmm_probe(struct svacc_device *sdev,
+			   enum drm_svacc_mode_reason *reason, bool *verified)
+{
+	struct device *dev = svacc_dev(sdev);
+	struct svacc_hmm_dev *h;
+
+	if (!(sdev->cap_xlate & SVACC_XLATE_DEVPT))
+		return -ENODEV;
+	h = devm_kzalloc(dev, sizeof(*h), GFP_KERNEL);
+	if (!h)
+		return -ENOMEM;
+	h->sdev = sdev;
+	h->ctx_table = dmam_alloc_coherent(dev, SVACC_HMM_CTX_ENTRIES * SVACC_CTX_ENTRY_SIZE,
+					   &h->ctx_dma, GFP_KERNEL);
+	h->fq = dmam_alloc_coherent(dev, SVACC_HMM_FQ_ENTRIES * SVACC_FAULT_REC_SIZE,
+				    &h->fq_dma, GFP_KERNEL);
+	h->pfns = devm_kcalloc(dev, SVACC_MAX_AROUND, sizeof(*h->pfns), GFP_KERNEL);
+	if (!h->ctx_table || !h->fq || !h->pfns)
+		return -ENOMEM;
+	ida_init(&h->ids);
+	xa_init(&h->ctxs);
+	mutex_init(&h->fault_lock);
+	spin_lock_init(&h->inv_lock);
+
+	writeq(h->ctx_dma, sdev->regs + SVACC_CTX_BASE);
+	writel(SVACC_HMM_CTX_ENTRIES, sdev->regs + SVACC_CTX_SIZE);
+	writeq(h->fq_dma, sdev->regs + SVACC_FQ_BASE);
+	writel(SVACC_HMM_FQ_ENTRIES, sdev->regs + SVACC_FQ_SIZE);
+	writel(0, sdev->regs + SVACC_FQ_HEAD);
+	writel(SVACC_FQ_CTL_ENABLE, sdev->regs + SVACC_FQ_CTL);
+
+	sdev->xlate_priv = h;
+	*verified = true;
+	return 0;
+}
+
+static void svacc_hmm_remove(struct svacc_device *sdev)
+{
+	struct svacc_hmm_dev *h = sdev->xlate_priv;
+
+	writel(0, sdev->regs + SVACC_FQ_CTL);
+	writeq(0, sdev->regs + SVACC_CTX_BASE);
+	writel(0, sdev->regs + SVACC_CTX_SIZE);
+	ida_destroy(&h->ids);
+	xa_destroy(&h->ctxs);
+	mutex_destroy(&h->fault_lock);
+	sdev->xlate_priv = NULL;
+}
+
+static int svacc_hmm_bind(struct svacc_ctx *ctx, enum drm_svacc_mode_reason *reason)
+{
+	struct svacc_hmm_dev *h = ctx->sdev->xlate_priv;
+	struct svacc_hmm_ctx *hc;
+	int id, ret;
+
+	hc = kzalloc_obj(*hc);
+	if (!hc)
+		return -ENOMEM;
+	hc->hdev = h;
+	hc->ctx = ctx;
+	mutex_init(&hc->pt_lock);
+
+	id = ida_alloc_range(&h->ids, 1, SVACC_HMM_CTX_ENTRIES - 1, GFP_KERNEL);
+	if (id < 0) {
+		ret = id == -ENOSPC ? -EBUSY : id;
+		goto err_free;
+	}
+	hc->id = id;
+	hc->root = svacc_pt_alloc(h, SVACC_PT_LEVELS);
+	if (!hc->root) {
+		ret = -ENOMEM;
+		goto err_id;
+	}
+	ret = mmu_interval_notifier_insert(&hc->notifier, ctx->mm, 0,
+					   TASK_SIZE_MAX & PAGE_MASK, &svacc_hmm_notifier_ops);
+	if (ret)
+		goto err_root;
+	ret = xa_err(xa_store(&h->ctxs, id, hc, GFP_KERNEL));
+	if (ret)
+		goto err_notifier;
+
+	h->ctx_table[2 * id + 1] = 0;
+	/* Make the table visible before the entry that points to it. */
+	dma_wmb();
+	h->ctx_table[2 * id] = cpu_to_le64(SVACC_CTXE_VALID | (hc->root->dma & SVACC_PTE_ADDR));
+	ctx->xlate_priv = hc;
+	ctx->pasid = id;
+	return 0;
+
+err_notifier:
+	mmu_interval_notifier_remove(&hc->notifier);
+err_root:
+	svacc_pt_free(h, hc->root);
+err_id:
+	ida_free(&h->ids, id);
+err_free:
+	kfree(hc);
+	return ret;
+}
+
+static void svacc_hmm_unbind(struct svacc_ctx *ctx)
+{
+	struct svacc_hmm_ctx *hc = ctx->xlate_priv;
+	struct svacc_hmm_dev *h = hc->hdev;
+	unsigned int i;
+
+	/* No fault handling for this context from now on. */
+	mutex_lock(&h->fault_lock);
+	xa_erase(&h->ctxs, hc->id);
+	mutex_unlock(&h->fault_lock);
+	mmu_interval_notifier_remove(&hc->notifier);
+
+	h->ctx_table[2 * hc->id] = 0;
+	mutex_lock(&hc->pt_lock);
+	svacc_pt_clear(hc->root, SVACC_PT_LEVELS, 0, 0, TASK_SIZE_MAX);
+	svacc_devtlb_inv(h, hc->id, 0, 0);
+	svacc_pt_unmap(h, hc->root, SVACC_PT_LEVELS, 0, 0, TASK_SIZE_MAX, true);
+	mutex_unlock(&hc->pt_lock);
+
+	svacc_pt_free(h, hc->root);
+	for (i = 0; i < hc->nreserve; i++)
+		svacc_pt_free(h, hc->reserve[i]);
+	ida_free(&h->ids, hc->id);
+	mutex_destroy(&hc->pt_lock);
+	kfree(hc);
+	ctx->xlate_priv = NULL;
+}
+
+const struct svacc_xlate_ops svacc_hmm_ops = {
+	.name = "hmm",
+	.mode = SVACC_MODE_HMM,
+	.genctrl_mode = SVACC_MODE_DEVPT,
+	.probe = svacc_hmm_probe,
+	.remove = svacc_hmm_remove,
+	.bind = svacc_hmm_bind,
+	.unbind = svacc_hmm_unbind,
+	.fault_irq = svacc_hmm_fault_irq,
+};
