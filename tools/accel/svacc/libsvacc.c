@@ -681,7 +681,9 @@ static bool is_compare(uint8_t op)
  * @res: out
  *
  * PAGE_FAULT completions are fixed up with svacc_fault_fixup() and
- * resubmitted (at most SVACC_MAX_RESUBMIT times).
+ * resubmitted (at most SVACC_MAX_RESUBMIT times); a resubmission that
+ * faults again at the same address without progress is retried with
+ * SVACC_DESC_F_BOF.
  *
  * Return: 0 with @res filled (check @res->status), or a negative errno
  * from submission, waiting or fix-up (then @res->status is the last one).
@@ -713,6 +715,14 @@ int svacc_run(struct svacc *s, struct drm_svacc_desc *d,
 			res->status = SVACC_STATUS_SUCCESS;
 			return 0;
 		}
+		/*
+		 * No progress at the same address: the CPU touch did not make
+		 * the page visible to the device (a device page table is
+		 * filled only by device faults), so let it block on the fault.
+		 */
+		if (res->resubmits && !c->bytes_completed &&
+		    c->fault_addr == res->fault_addr)
+			d->flags |= SVACC_DESC_F_BOF;
 		res->fault_addr = c->fault_addr;
 		if (res->resubmits >= SVACC_MAX_RESUBMIT)
 			return -ELOOP;

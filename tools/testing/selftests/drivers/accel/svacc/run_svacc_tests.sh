@@ -54,9 +54,10 @@ for t in $TESTS; do
 	log=${SVACC_LOG_DIR:-/tmp}/svacc-$t.tap
 	[ -n "$SVACC_LOG_DIR" ] && mkdir -p "$SVACC_LOG_DIR"
 	echo "# svacc: running $t (mode $MODE)"
-	"$DIR/$t" > "$log" 2>&1
-	rc=$?
-	cat "$log"
+	# stream the TAP (a hang still shows the last "# RUN"), keep a copy
+	{ "$DIR/$t" 2>&1; echo $? > "$log.rc"; } | tee "$log"
+	rc=$(cat "$log.rc" 2>/dev/null || echo 1)
+	rm -f "$log.rc"
 	totals=$(grep '^# Totals:' "$log" | tail -n 1)
 	if [ -z "$totals" ]; then
 		echo "# svacc: $t exited $rc without totals: counted as an error"

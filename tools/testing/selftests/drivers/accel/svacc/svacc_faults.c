@@ -1,0 +1,504 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * svacc faults and partial completion, through both submission paths:
+ * unmapped ranges (exact bytes_completed / fault_addr / fault_info, then
+ * map + resubmit finishes), block-on-fault clear requests nothing,
+ * resubmission after partial completions (pattern rotation, CRC chaining),
+ * writes into read-only anonymous and file mappings (error, memory
+ * unchanged), kernel and non-canonical addresses (rejected by the ioctl,
+ * error status through a portal, nothing read or written).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "svacc_fixture.h"
+
+#define PATTERN		0x0102030405060708ULL
+#define PATTERN_B	0xa5a5a5a5a5a5a5a5ULL
+
+SVACC_FIXTURE(faults)
+
+/* Map the device's view of [p, p + len) with a blocking read (HMM warm-up) */
+static int warm_read(struct svacc *s, struct drm_svacc_completion *c,
+		     const void *p, size_t len)
+{
+	struct drm_svacc_desc d;
+
+	svacc_desc_crc32c(&d, p, len, 0, c);
+	d.flags |= SVACC_DESC_F_BOF;
+	return submit_wait(s, &d, c);
+}
+
+/* ... and with a blocking write of @pattern */
+static int warm_fill(struct svacc *s, struct drm_svacc_completion *c,
+		     void *p, size_t len, uint64_t pattern)
+{
+	struct drm_svacc_desc d;
+
+	svacc_desc_memfill(&d, p, pattern, len, c);
+	d.flags |= SVACC_DESC_F_BOF;
+	return submit_wait(s, &d, c);
+}
+
+/* Four RW pages with page 2 unmapped; pages 0, 1 and 3 CPU-written */
+static uint8_t *map_with_hole(void)
+{
+	uint8_t *p = mmap(NULL, 4 * PAGE, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	madvise(p, 4 * PAGE, MADV_NOHUGEPAGE);
+	memset(p, 0, 4 * PAGE);
+	if (munmap(p + 2 * PAGE, PAGE))
+		return NULL;
+	return p;
+}
+
+static int map_hole_back(uint8_t *base)
+{
+	void *p = mmap(base + 2 * PAGE, PAGE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+
+	return p == MAP_FAILED ? -errno : 0;
+}
+
+static void faults_unmapped_write(struct __test_metadata *_metadata,
+				  FIXTURE_DATA(faults) *self, bool bof)
+{
+	const size_t off = 100, len = 3 * PAGE;
+	struct drm_svacc_completion *c = self->rec;
+	uint8_t *base, *src;
+	struct drm_svacc_desc d;
+	uint64_t f0, f1;
+	int st;
+
+	base = map_with_hole();
+	src = malloc(len);
+	ASSERT_TRUE(base && src);
+	fill_random(src, len, 30);
+	ASSERT_STATUS(SVACC_STATUS_SUCCESS, warm_read(&self->s, c, src, len));
+	ASSERT_STATUS(SVACC_STATUS_SUCCESS,
+		      warm_fill(&self->s, c, base, 2 * PAGE, 0));
+
+	ASSERT_EQ(0, read_fault_counter(&self->s, &f0));
+	svacc_desc_memmove(&d, base + off, src, len, c);
+	if (bof)
+		d.flags |= SVACC_DESC_F_BOF;
+	st = submit_wait(&self->s, &d, c);
+	ASSERT_STATUS(SVACC_STATUS_PAGE_FAULT, st);
+	ASSERT_EQ(2 * PAGE - off, c->bytes_completed)
+		TH_LOG("bytes before the unmapped page");
+	ASSERT_EQ((uintptr_t)base + 2 * PAGE, c->fault_addr)
+		TH_LOG("fault_addr 0x%llx, unmapped page at %p",
+		       (unsigned long long)c->fault_addr, base + 2 * PAGE);
+	ASSERT_NE(0, c->fault_info & SVACC_FAULT_WRITE)
+		TH_LOG("fault_info 0x%x lacks WRITE", c->fault_info);
+	ASSERT_EQ(0, memcmp(base + off, src, 2 * PAGE - off))
+		TH_LOG("the completed part is not the source");
+	ASSERT_EQ(0, read_fault_counter(&self->s, &f1));
+	if (!bof)
+		ASSERT_EQ(f0, f1) TH_LOG("%s rose without block-on-fault",
+					 fault_counter_name(&self->s));
+
+	/* map the hole, resume where the device stopped */
+	ASSERT_EQ(0, map_hole_back(base));
+	ASSERT_EQ(0, svacc_fault_fixup(&d, c));
+	d.flags |= SVACC_DESC_F_BOF;
+	st = submit_wait(&self->s, &d, c);
+	ASSERT_STATUS(SVACC_STATUS_SUCCESS, st);
+	ASSERT_EQ(0, memcmp(base + off, src, len));
+	ASSERT_EQ(0, base[off - 1]);
+	ASSERT_EQ(0, base[off + len]);
+	munmap(base, 4 * PAGE);
+	free(src);
+}
+
+/* Unmapped destination page, block-on-fault clear */
+TEST_F(faults, unmapped_write_nobof)
+{
+	faults_unmapped_write(_metadata, self, false);
+}
+
+/* Unmapped destination page, block-on-fault set: the fault is final */
+TEST_F(faults, unmapped_write_bof)
+{
+	faults_unmapped_write(_metadata, self, true);
+}
+
+/* Unmapped source page: READ fault, exact progress, resume after mmap */
+TEST_F(faults, unmapped_read)
+{
+	const size_t off = 50, len = 3 * PAGE;
+	struct drm_svacc_completion *c = self->rec;
+	uint8_t *base, *dst, *ref;
+	struct drm_svacc_desc d;
+	int st;
+
+	base = map_with_hole();
+	dst = svacc_alloc_untouched(len);
+	ref = malloc(4 * PAGE);
+	ASSERT_TRUE(base && dst && ref);
+	fill_random(ref, 4 * PAGE, 31);
+	memcpy(base, ref, 2 * PAGE);
+	memcpy(base + 3 * PAGE, ref + 3 * PAGE, PAGE);
+	ASSERT_STATUS(SVACC_STATUS_SUCCESS,
+		      warm_read(&self->s, c, base, 2 * PAGE));
+	ASSERT_STATUS(SVACC_STATUS_SUCCESS,
+		      warm_fill(&self->s, c, dst, len, 0));
+
+	svacc_desc_memmove(&d, dst, base + off, len, c);
+	st = submit_wait(&self->s, &d, c);
+	ASSERT_STATUS(SVACC_STATUS_PAGE_FAULT, st);
+	ASSERT_EQ(2 * PAGE - off, c->bytes_completed);
+	ASSERT_EQ((uintptr_t)base + 2 * PAGE, c->fault_addr);
+	ASSERT_NE(0, c->fault_info & SVACC_FAULT_READ)
+		TH_LOG("fault_info 0x%x lacks READ", c->fault_info);
+	ASSERT_EQ(0, c->fault_info & SVACC_FAULT_WRITE);
+	ASSERT_EQ(0, memcmp(dst, ref + off, 2 * PAGE - off));
+
+	ASSERT_EQ(0, map_hole_back(base));
+	memcpy(base + 2 * PAGE, ref + 2 * PAGE, PAGE);
+	ASSERT_EQ(0, svacc_fault_fixup(&d, c));
+	st = submit_wait(&self->s, &d, c);
+	if (st == SVACC_STATUS_PAGE_FAULT) {
+		/* a device page table learns of the new page by faulting */
+		d.flags |= SVACC_DESC_F_BOF;
+		st = submit_wait(&self->s, &d, c);
+	}
+	ASSERT_STATUS(SVACC_STATUS_SUCCESS, st);
+	ASSERT_EQ(0, memcmp(dst, ref + off, len));
+	munmap(base, 4 * PAGE);
+}
+
+/* NULL: a read fault at address 0, nothing done */
+TEST_F(faults, null_pointer)
+{
+	struct drm_svacc_completion *c = self->rec;
+	struct drm_svacc_desc d;
+	uint8_t *dst;
+	int st;
+
+	dst = malloc(64);
+	ASSERT_NE(NULL, dst);
+	memset(dst, 0x5a, 64);
+	svacc_desc_memmove(&d, dst, NULL, 64, c);
+	d.flags |= SVACC_DESC_F_BOF;
+	st = submit_wait(&self->s, &d, c);
+	ASSERT_STATUS(SVACC_STATUS_PAGE_FAULT, st);
+	ASSERT_EQ(0U, c->bytes_completed);
+	ASSERT_EQ(0ULL, c->fault_addr);
+	ASSERT_NE(0, c->fault_info & SVACC_FAULT_READ);
+	for (st = 0; st < 64; st++)
+		ASSERT_EQ(0x5a, dst[st]);
+}
+
+/* Block-on-fault clear on never-touched memory: immediate fault, no request */
+TEST_F(faults, nobof_requests_nothing)
+{
+	const size_t len = 8 * PAGE;
+	struct drm_svacc_completion *c = self->rec;
+	struct drm_svacc_desc d;
+	uint64_t f0, f1;
+	uint8_t *dst;
+	int st;
+
+	dst = svacc_alloc_untouched(len);
+	ASSERT_NE(NULL, dst);
+	ASSERT_EQ(0, read_fault_counter(&self->s, &f0));
+	svacc_desc_memfill(&d, dst + 8, PATTERN, len - 8, c);
+	st = submit_wait(&self->s, &d, c);
+	ASSERT_STATUS(SVACC_STATUS_PAGE_FAULT, st);
+	ASSERT_EQ(0U, c->bytes_completed);
+	ASSERT_EQ((uintptr_t)dst + 8, c->fault_addr);
+	ASSERT_NE(0, c->fault_info & SVACC_FAULT_WRITE);
+	ASSERT_EQ(0, read_fault_counter(&self->s, &f1));
+	ASSERT_EQ(f0, f1) TH_LOG("%s rose without block-on-fault",
+				 fault_counter_name(&self->s));
+}
+
+/*
+ * Partial completions resubmitted by svacc_run() (touch the faulting
+ * page, advance by bytes_completed) until done: MEMFILL with a rotated
+ * pattern, CRC32C with the partial CRC as seed, COMPARE offsets.
+ */
+TEST_F(faults, resubmit_until_done)
+{
+	const size_t len = 16 * PAGE + 5, off = 7;
+	struct drm_svacc_completion *c = self->rec;
+	struct svacc_result res;
+	struct drm_svacc_desc d;
+	uint8_t *dst, *ref, *file, *data, *cmp;
+	int fd;
+
+	dst = svacc_alloc_untouched(len + off + PAGE);
+	ref = malloc(len);
+	data = malloc(len);
+	ASSERT_TRUE(dst && ref && data);
+	svacc_fill_pattern(ref, PATTERN, len);
+
+	svacc_desc_memfill(&d, dst + off, PATTERN, len, c);
+	ASSERT_EQ(0, svacc_run(&self->s, &d, c, &res));
+	ASSERT_STATUS(SVACC_STATUS_SUCCESS, res.status);
+	ASSERT_LE(1U, res.resubmits) TH_LOG("never-touched memory did not fault");
+	ASSERT_EQ(0, memcmp(ref, dst + off, len));
+
+	fill_random(data, len, 32);
+	file = map_file(len, data, len, PROT_READ, MAP_PRIVATE, &fd);
+	ASSERT_NE(NULL, file);
+	svacc_desc_crc32c(&d, file, len, 0xffffffff, c);
+	ASSERT_EQ(0, svacc_run(&self->s, &d, c, &res));
+	ASSERT_STATUS(SVACC_STATUS_SUCCESS, res.status);
+	ASSERT_EQ(svacc_crc32c(0xffffffff, data, len), (uint32_t)res.value)
+		TH_LOG("CRC chained over %u resubmissions", res.resubmits);
+
+	cmp = svacc_alloc_untouched(len);
+	ASSERT_NE(NULL, cmp);
+	svacc_desc_compare_pattern(&d, cmp, 0, len, c);
+	ASSERT_EQ(0, svacc_run(&self->s, &d, c, &res));
+	ASSERT_STATUS(SVACC_STATUS_SUCCESS, res.status);
+	ASSERT_EQ(0, res.result);
+	close(fd);
+}
+
+static uint8_t *map_readonly(size_t len, uint64_t pattern)
+{
+	uint8_t *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	svacc_fill_pattern(p, pattern, len);
+	if (mprotect(p, len, PROT_READ))
+		return NULL;
+	return p;
+}
+
+static void faults_readonly(struct __test_metadata *_metadata,
+			    FIXTURE_DATA(faults) *self, bool bof, bool copy)
+{
+	const size_t len = 4 * PAGE, off = 10;
+	struct drm_svacc_completion *c = self->rec;
+	struct drm_svacc_desc d;
+	uint8_t *ro, *ref, *src;
+	int st;
+
+	ro = map_readonly(len, PATTERN_B);
+	ref = malloc(len);
+	src = malloc(len);
+	ASSERT_TRUE(ro && ref && src);
+	svacc_fill_pattern(ref, PATTERN_B, len);
+	fill_random(src, len, 33);
+	st = warm_read(&self->s, c, ro, len);
+	ASSERT_STATUS(SVACC_STATUS_SUCCESS, st);
+	ASSERT_EQ(svacc_crc32c(0, ref, len), (uint32_t)c->result_value)
+		TH_LOG("reading a read-only mapping must work");
+
+	if (copy)
+		svacc_desc_memmove(&d, ro + off, src, len - off, c);
+	else
+		svacc_desc_memfill(&d, ro + off, PATTERN, len - off, c);
+	if (bof)
+		d.flags |= SVACC_DESC_F_BOF;
+	st = submit_wait(&self->s, &d, c);
+	ASSERT_STATUS(SVACC_STATUS_PAGE_FAULT, st);
+	ASSERT_EQ(0U, c->bytes_completed);
+	ASSERT_EQ((uintptr_t)ro + off, c->fault_addr);
+	ASSERT_NE(0, c->fault_info & SVACC_FAULT_WRITE)
+		TH_LOG("fault_info 0x%x lacks WRITE", c->fault_info);
+	ASSERT_EQ(0, memcmp(ro, ref, len)) TH_LOG("read-only page changed");
+	munmap(ro, len);
+}
+
+TEST_F(faults, readonly_fill_bof)
+{
+	faults_readonly(_metadata, self, true, false);
+}
+
+TEST_F(faults, readonly_fill_nobof)
+{
+	faults_readonly(_metadata, self, false, false);
+}
+
+TEST_F(faults, readonly_copy_bof)
+{
+	faults_readonly(_metadata, self, true, true);
+}
+
+/* First page writable, the rest read-only: progress stops exactly there */
+TEST_F(faults, readonly_partial)
+{
+	const size_t len = 4 * PAGE, off = 10;
+	struct drm_svacc_completion *c = self->rec;
+	struct drm_svacc_desc d;
+	uint8_t *p, *ref;
+	int st;
+
+	p = map_readonly(len, PATTERN_B);
+	ref = malloc(len);
+	ASSERT_TRUE(p && ref);
+	ASSERT_EQ(0, mprotect(p, PAGE, PROT_READ | PROT_WRITE));
+	svacc_fill_pattern(ref, PATTERN_B, len);
+	svacc_fill_pattern(ref + off, PATTERN, PAGE - off);
+
+	svacc_desc_memfill(&d, p + off, PATTERN, len - off, c);
+	d.flags |= SVACC_DESC_F_BOF;
+	st = submit_wait(&self->s, &d, c);
+	ASSERT_STATUS(SVACC_STATUS_PAGE_FAULT, st);
+	ASSERT_EQ(PAGE - off, c->bytes_completed);
+	ASSERT_EQ((uintptr_t)p + PAGE, c->fault_addr);
+	ASSERT_NE(0, c->fault_info & SVACC_FAULT_WRITE);
+	ASSERT_EQ(0, memcmp(p, ref, len))
+		TH_LOG("writable page not filled, or read-only pages changed");
+	munmap(p, len);
+}
+
+/* A read-only shared file mapping: device write fails, file unchanged */
+TEST_F(faults, readonly_file)
+{
+	const size_t len = 3 * PAGE + 99;
+	struct drm_svacc_completion *c = self->rec;
+	uint8_t *data, *map, *back;
+	struct drm_svacc_desc d;
+	int fd, st;
+
+	data = malloc(len);
+	back = malloc(len);
+	ASSERT_TRUE(data && back);
+	fill_random(data, len, 34);
+	map = map_file(len, data, len, PROT_READ, MAP_SHARED, &fd);
+	ASSERT_NE(NULL, map);
+	svacc_desc_memfill(&d, map, PATTERN, len, c);
+	d.flags |= SVACC_DESC_F_BOF;
+	st = submit_wait(&self->s, &d, c);
+	ASSERT_STATUS(SVACC_STATUS_PAGE_FAULT, st);
+	ASSERT_EQ(0U, c->bytes_completed);
+	ASSERT_EQ((uintptr_t)map, c->fault_addr);
+	ASSERT_NE(0, c->fault_info & SVACC_FAULT_WRITE);
+	ASSERT_EQ(0, msync(map, len, MS_SYNC));
+	ASSERT_EQ((ssize_t)len, pread(fd, back, len, 0));
+	ASSERT_EQ(0, memcmp(data, back, len)) TH_LOG("read-only file changed");
+	close(fd);
+}
+
+/* A kernel address whose content user space can observe: init_uts_ns */
+static uint64_t kernel_target(bool *observable)
+{
+	uint64_t a = kernel_symbol("init_uts_ns");
+
+	*observable = a != 0;
+	return a ? a : 0xffffffff81000000ULL;
+}
+
+/*
+ * Submit @d that names a kernel or non-user address. The ioctl path must
+ * refuse it (-EINVAL: outside the caller's user address space); through a
+ * portal the kernel cannot check, so the device must fail it with nothing
+ * done.
+ */
+static void expect_denied(struct __test_metadata *_metadata,
+			  FIXTURE_DATA(faults) *self,
+			  struct drm_svacc_desc *d,
+			  struct drm_svacc_completion *c)
+{
+	uint32_t acc;
+	int ret, st;
+
+	if (self->s.path_kind == SVACC_PATH_IOCTL) {
+		ret = svacc_ioctl_submit(self->s.fd, d, 1, SVACC_WQ_ANY, &acc);
+		ASSERT_EQ(-EINVAL, ret)
+			TH_LOG("SUBMIT of 0x%llx -> 0x%llx: %s",
+			       (unsigned long long)d->src,
+			       (unsigned long long)d->dst, strerror(-ret));
+		return;
+	}
+	st = submit_wait(&self->s, d, c);
+	ASSERT_TRUE(st == SVACC_STATUS_PAGE_FAULT ||
+		    st == SVACC_STATUS_ACCESS_DENIED)
+		TH_LOG("portal: 0x%llx -> 0x%llx completed %d (%s)",
+		       (unsigned long long)d->src, (unsigned long long)d->dst,
+		       st, st < 0 ? strerror(-st) : svacc_status_name(st));
+	ASSERT_EQ(0U, c->bytes_completed);
+}
+
+TEST_F(faults, kernel_address_write)
+{
+	struct drm_svacc_completion *c = self->rec;
+	struct utsname before, after;
+	struct drm_svacc_desc d;
+	bool observable;
+	uint64_t target = kernel_target(&observable);
+	char *src;
+
+	src = malloc(PAGE);
+	ASSERT_NE(NULL, src);
+	memset(src, 'X', PAGE);
+	ASSERT_EQ(0, uname(&before));
+	svacc_desc_memmove(&d, (void *)(uintptr_t)target, src, 8, c);
+	d.flags |= SVACC_DESC_F_BOF;
+	expect_denied(_metadata, self, &d, c);
+	svacc_desc_memfill(&d, (void *)(uintptr_t)target, 0x5858585858585858ULL,
+			   8, c);
+	expect_denied(_metadata, self, &d, c);
+	ASSERT_EQ(0, uname(&after));
+	if (!observable)
+		TH_LOG("no /proc/kallsyms: kernel memory not checked");
+	ASSERT_STREQ(before.sysname, after.sysname)
+		TH_LOG("the device wrote kernel memory (init_uts_ns)");
+}
+
+TEST_F(faults, kernel_address_read)
+{
+	struct drm_svacc_completion *c = self->rec;
+	struct drm_svacc_desc d;
+	bool observable;
+	uint64_t target = kernel_target(&observable);
+	uint8_t *dst;
+	int i;
+
+	dst = malloc(PAGE);
+	ASSERT_NE(NULL, dst);
+	memset(dst, 0xa5, PAGE);
+	svacc_desc_memmove(&d, dst, (void *)(uintptr_t)target, 64, c);
+	d.flags |= SVACC_DESC_F_BOF;
+	expect_denied(_metadata, self, &d, c);
+	svacc_desc_crc32c(&d, (void *)(uintptr_t)target, 64, 0, c);
+	expect_denied(_metadata, self, &d, c);
+	for (i = 0; i < 64; i++)
+		ASSERT_EQ(0xa5, dst[i]) TH_LOG("kernel memory leaked at %d", i);
+}
+
+/* Non-canonical, and user ranges that run past the user address space */
+TEST_F(faults, noncanonical_and_straddling)
+{
+	static const uint64_t addrs[][2] = {
+		{ 0x8000000000000000ULL, 64 },
+		{ 0x0000800000000000ULL, 64 },
+		{ 0x00007fffffffe000ULL, 2 * 4096 },
+	};
+	struct drm_svacc_completion *c = self->rec;
+	struct drm_svacc_desc d;
+	uint8_t *buf;
+	size_t i;
+
+	buf = malloc(3 * PAGE);
+	ASSERT_NE(NULL, buf);
+	memset(buf, 0x11, 3 * PAGE);
+	for (i = 0; i < ARRAY_SIZE(addrs); i++) {
+		svacc_desc_memmove(&d, buf, (void *)(uintptr_t)addrs[i][0],
+				   addrs[i][1], c);
+		d.flags |= SVACC_DESC_F_BOF;
+		expect_denied(_metadata, self, &d, c);
+	}
+	for (i = 0; i < 3 * PAGE; i++)
+		ASSERT_EQ(0x11, buf[i]);
+}
+
+TEST_HARNESS_MAIN
