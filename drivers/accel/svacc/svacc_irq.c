@@ -196,7 +196,8 @@ int svacc_ioctl_wait(struct drm_device *drm, void *data, struct drm_file *file)
 	ctx = svacc_ctx_get(file);
 	if (IS_ERR(ctx))
 		return PTR_ERR(ctx);
-	if (args->pad || args->timeout_ns < 0)
+	if (args->pad || args->timeout_ns < 0 ||
+	    !IS_ALIGNED(args->completion_addr, SVACC_COMPL_ALIGN))
 		return -EINVAL;
 	args->status = 0;
 	deadline = ktime_add_ns(ktime_get(), args->timeout_ns);

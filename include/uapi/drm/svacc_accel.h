@@ -241,14 +241,15 @@ struct drm_svacc_wq_release {
 
 /**
  * struct drm_svacc_wait - DRM_IOCTL_SVACC_WAIT
- * @completion_addr: user pointer to a &struct drm_svacc_completion
+ * @completion_addr: user pointer to a 32-byte aligned &struct drm_svacc_completion
  * @timeout_ns: relative timeout; 0 only checks
  * @status: out: the record's status when it became non-zero
  * @pad: must be 0
  *
  * Sleeps until the record's status is non-zero (woken by completion
  * interrupts: submit with SVACC_DESC_F_RCI), -ETIME after @timeout_ns,
- * -EINTR on a signal.
+ * -EINTR on a signal. Success also consumes the poll() readiness of the
+ * file (see Documentation/accel/svacc/uapi.rst).
  */
 struct drm_svacc_wait {
 	__u64 completion_addr;
