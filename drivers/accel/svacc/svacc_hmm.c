@@ -155,20 +155,27 @@ static unsigned int svacc_pt_index(unsigned long va, unsigned int level)
 	return (va >> (PAGE_SHIFT + 9 * (level - 1))) & (SVACC_PT_ENTRIES - 1);
 }
 
-/* Level-1 table for @va, created from the reserve. Under pt_lock. */
-static struct svacc_pt *svacc_pt_leaf_table(struct svacc_hmm_ctx *hc, unsigned long va)
+/*
+ * Table at @level (1: 4 KiB leaves, 2: 2 MiB leaves) covering @va, created
+ * from the reserve. Under pt_lock. ERR_PTR(-ENOMEM) when the reserve ran
+ * dry; NULL when a 2 MiB leaf already covers @va.
+ */
+static struct svacc_pt *svacc_pt_table(struct svacc_hmm_ctx *hc, unsigned long va,
+				       unsigned int level)
 {
 	struct svacc_pt *pt = hc->root;
-	unsigned int level;
+	unsigned int l;
 
-	for (level = SVACC_PT_LEVELS; level > 1; level--) {
-		unsigned int i = svacc_pt_index(va, level);
+	for (l = SVACC_PT_LEVELS; l > level; l--) {
+		unsigned int i = svacc_pt_index(va, l);
 
+		if (le64_to_cpu(pt->cpu[i]) & SVACC_PTE_LEAF)
+			return NULL;
 		if (!pt->child[i]) {
 			struct svacc_pt *next;
 
 			if (!hc->nreserve)
-				return NULL;
+				return ERR_PTR(-ENOMEM);
 			next = hc->reserve[--hc->nreserve];
 			pt->child[i] = next;
 			pt->cpu[i] = cpu_to_le64(SVACC_PTE_VALID | (next->dma & SVACC_PTE_ADDR));
@@ -197,10 +204,15 @@ static void svacc_devtlb_inv(struct svacc_hmm_dev *h, u32 id, unsigned long star
 	spin_unlock(&h->inv_lock);
 }
 
+static bool svacc_pte_is_leaf(u64 e, unsigned int level)
+{
+	return level == 1 || (level == 2 && (e & SVACC_PTE_LEAF));
+}
+
 /*
- * Clear the VALID bit of every leaf in [start, end) but keep the address,
- * so that the DMA mappings can be undone after the device TLB is clean.
- * Returns whether anything was cleared.
+ * Clear the VALID bit of every leaf overlapping [start, end) but keep the
+ * address, so that the DMA mappings can be undone once the device TLB is
+ * clean. Returns whether anything was cleared.
  */
 static bool svacc_pt_clear(struct svacc_pt *pt, unsigned int level, unsigned long base,
 			   unsigned long start, unsigned long end)
@@ -218,7 +230,7 @@ static bool svacc_pt_clear(struct svacc_pt *pt, unsigned int level, unsigned lon
 		if (va >= end)
 			break;
 		e = le64_to_cpu(pt->cpu[i]);
-		if (level == 1) {
+		if (svacc_pte_is_leaf(e, level)) {
 			if (e & SVACC_PTE_VALID) {
 				pt->cpu[i] = cpu_to_le64(e & ~SVACC_PTE_VALID);
 				cleared = true;
@@ -247,9 +259,9 @@ static void svacc_pt_unmap(struct svacc_hmm_dev *h, struct svacc_pt *pt,
 		if (va >= end)
 			break;
 		e = le64_to_cpu(pt->cpu[i]);
-		if (level == 1) {
+		if (svacc_pte_is_leaf(e, level)) {
 			if (e && !(e & SVACC_PTE_VALID)) {
-				dma_unmap_page(hdev_dev(h), e & SVACC_PTE_ADDR, PAGE_SIZE,
+				dma_unmap_page(hdev_dev(h), e & SVACC_PTE_ADDR, span,
 					       DMA_BIDIRECTIONAL);
 				pt->cpu[i] = 0;
 			}
@@ -269,6 +281,9 @@ static void svacc_hmm_zap(struct svacc_hmm_ctx *hc, unsigned long start, unsigne
 	lockdep_assert_held(&hc->pt_lock);
 	if (!svacc_pt_clear(hc->root, SVACC_PT_LEVELS, 0, start, end))
 		return;
+	/* A 2 MiB leaf is one device-TLB entry: invalidate whole blocks. */
+	start = ALIGN_DOWN(start, SZ_2M);
+	end = ALIGN(end, SZ_2M);
 	svacc_devtlb_inv(hc->hdev, hc->id, start, (end - start) >> PAGE_SHIFT);
 	svacc_pt_unmap(hc->hdev, hc->root, SVACC_PT_LEVELS, 0, start, end, false);
 }
@@ -296,52 +311,111 @@ static const struct mmu_interval_notifier_ops svacc_hmm_notifier_ops = {
 };
 
 /*
+ * Install one leaf (@level 1: 4 KiB, 2: 2 MiB) for @page at @va. An existing
+ * valid leaf is current (invalidations clear stale ones): keep it unless it
+ * lacks write permission that is now granted.
+ */
+static int svacc_hmm_set_leaf(struct svacc_hmm_ctx *hc, struct svacc_pt *pt,
+			      unsigned int level, unsigned long va,
+			      struct page *page, bool write)
+{
+	struct svacc_hmm_dev *h = hc->hdev;
+	struct device *dev = hdev_dev(h);
+	size_t size = level == 1 ? PAGE_SIZE : SZ_2M;
+	unsigned int idx = svacc_pt_index(va, level);
+	u64 old = le64_to_cpu(pt->cpu[idx]);
+	dma_addr_t dma;
+
+	if (!svacc_pte_is_leaf(old, level))
+		old = 0;	/* a level-1 table, replaced below */
+	if ((old & SVACC_PTE_VALID) && ((old & SVACC_PTE_WRITE) || !write))
+		return 0;
+
+	dma = dma_map_page(dev, page, 0, size, DMA_BIDIRECTIONAL);
+	if (dma_mapping_error(dev, dma))
+		return -ENOMEM;
+	if (!IS_ALIGNED(dma, size)) {
+		dma_unmap_page(dev, dma, size, DMA_BIDIRECTIONAL);
+		return -ERANGE;
+	}
+
+	if (level == 2 && pt->child[idx]) {
+		/* Replace a table of 4 KiB leaves by one 2 MiB leaf. */
+		struct svacc_pt *l1 = pt->child[idx];
+
+		pt->cpu[idx] = 0;
+		svacc_pt_clear(l1, 1, va, va, va + SZ_2M);
+		svacc_devtlb_inv(h, hc->id, va, SZ_2M >> PAGE_SHIFT);
+		svacc_pt_unmap(h, l1, 1, va, va, va + SZ_2M, false);
+		svacc_pt_free(h, l1);
+		pt->child[idx] = NULL;
+	}
+
+	pt->cpu[idx] = cpu_to_le64(SVACC_PTE_VALID | (write ? SVACC_PTE_WRITE : 0) |
+				   (level == 2 ? SVACC_PTE_LEAF : 0) | (dma & SVACC_PTE_ADDR));
+	if (old & SVACC_PTE_VALID) {
+		/* Upgraded to writable: the old read-only translation must go. */
+		svacc_devtlb_inv(h, hc->id, va, size >> PAGE_SHIFT);
+		dma_unmap_page(dev, old & SVACC_PTE_ADDR, size, DMA_BIDIRECTIONAL);
+	}
+	return 1;
+}
+
+/*
  * Map the valid pages of @range into the device table. Under pt_lock, after
- * mmu_interval_read_retry() said the snapshot is current.
+ * mmu_interval_read_retry() said the snapshot is current. A page the CPU
+ * maps with a PMD gets one 2 MiB device leaf.
  */
 static int svacc_hmm_map(struct svacc_hmm_ctx *hc, struct hmm_range *range)
 {
-	struct svacc_hmm_dev *h = hc->hdev;
-	unsigned long va, npages = (range->end - range->start) >> PAGE_SHIFT;
+	struct svacc_device *sdev = hc->hdev->sdev;
+	unsigned long npages = (range->end - range->start) >> PAGE_SHIFT;
 	unsigned long i;
 	u64 mapped = 0;
+	int ret;
 
 	for (i = 0; i < npages; i++) {
 		unsigned long pfn = range->hmm_pfns[i];
-		struct svacc_pt *leaf;
-		dma_addr_t dma;
-		unsigned int idx;
-		bool write;
-		u64 old;
+		unsigned long va = range->start + (i << PAGE_SHIFT);
+		bool write = pfn & HMM_PFN_WRITE;
+		struct svacc_pt *pt;
 
 		if (!(pfn & HMM_PFN_VALID) || (pfn & HMM_PFN_ERROR))
 			continue;
-		va = range->start + (i << PAGE_SHIFT);
-		write = pfn & HMM_PFN_WRITE;
-		leaf = svacc_pt_leaf_table(hc, va);
-		if (!leaf)
-			return -ENOMEM;
-		idx = svacc_pt_index(va, 1);
-		old = le64_to_cpu(leaf->cpu[idx]);
-		/* A valid entry is current (invalidations clear stale ones). */
-		if ((old & SVACC_PTE_VALID) && ((old & SVACC_PTE_WRITE) || !write))
-			continue;
 
-		dma = dma_map_page(hdev_dev(h), hmm_pfn_to_page(pfn), 0, PAGE_SIZE,
-				   DMA_BIDIRECTIONAL);
-		if (dma_mapping_error(hdev_dev(h), dma))
-			return -ENOMEM;
-		leaf->cpu[idx] = cpu_to_le64(SVACC_PTE_VALID | (write ? SVACC_PTE_WRITE : 0) |
-					     (dma & SVACC_PTE_ADDR));
-		if (old & SVACC_PTE_VALID) {
-			/* Upgraded to writable: the old read-only translation must go. */
-			svacc_devtlb_inv(h, hc->id, va, 1);
-			dma_unmap_page(hdev_dev(h), old & SVACC_PTE_ADDR, PAGE_SIZE,
-				       DMA_BIDIRECTIONAL);
+		if (hmm_pfn_to_map_order(pfn) == PMD_SHIFT - PAGE_SHIFT) {
+			unsigned long base = ALIGN_DOWN(va, SZ_2M);
+			struct page *head = hmm_pfn_to_page(pfn) - ((va - base) >> PAGE_SHIFT);
+
+			pt = svacc_pt_table(hc, base, 2);
+			if (IS_ERR_OR_NULL(pt))
+				return -ENOMEM;
+			ret = svacc_hmm_set_leaf(hc, pt, 2, base, head, write);
+			if (ret >= 0) {
+				if (ret) {
+					mapped += SZ_2M >> PAGE_SHIFT;
+					atomic64_inc(&sdev->hmm.huge_mappings);
+				}
+				/* The rest of this block is covered. */
+				i += ((base + SZ_2M - va) >> PAGE_SHIFT) - 1;
+				continue;
+			}
+			if (ret != -ERANGE)
+				return ret;
+			/* DMA address not 2 MiB aligned: map 4 KiB pages. */
 		}
-		mapped++;
+
+		pt = svacc_pt_table(hc, va, 1);
+		if (IS_ERR(pt))
+			return PTR_ERR(pt);
+		if (!pt)
+			continue;	/* covered by a 2 MiB leaf */
+		ret = svacc_hmm_set_leaf(hc, pt, 1, va, hmm_pfn_to_page(pfn), write);
+		if (ret < 0)
+			return ret;
+		mapped += ret;
 	}
-	atomic64_add(mapped, &h->sdev->hmm.pages_mapped);
+	atomic64_add(mapped, &sdev->hmm.pages_mapped);
 	return 0;
 }
 
