@@ -17,9 +17,9 @@ COMMON="svacc_ops svacc_faults svacc_submit svacc_security svacc_lifetime"
 tests_for() {
 	case "$1" in
 	sva|hmm|nommu)	echo "$COMMON" ;;
-	# Until the HMM fallback lands, lts checks the documented refusal;
-	# then lts runs $COMMON in HMM mode and svacc_lts_refusal retires.
-	lts)		echo "svacc_lts_refusal" ;;
+	# The 6.12 kernel refuses SVA: the driver falls back to the HMM
+	# mirror; svacc_lts_refusal checks that fallback and its one log line.
+	lts)		echo "svacc_lts_refusal $COMMON" ;;
 	*)		return 1 ;;
 	esac
 }
@@ -28,7 +28,7 @@ tests_for() {
 expect_for() {
 	case "$1" in
 	sva)		echo sva ;;
-	hmm|nommu)	echo hmm ;;
+	hmm|nommu|lts)	echo hmm ;;
 	*)		echo "" ;;
 	esac
 }
