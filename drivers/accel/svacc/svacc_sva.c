@@ -29,6 +29,12 @@ static enum drm_svacc_mode_reason svacc_sva_refusal(int err)
 				    SVACC_REASON_IOMMU_REFUSED;
 }
 
+/* A user process probes us (insmod, sysfs bind): its mm can test a bind. */
+static bool svacc_sva_can_probe_bind(void)
+{
+	return current->mm && !(current->flags & PF_KTHREAD);
+}
+
 static int svacc_sva_probe(struct svacc_device *sdev,
 			   enum drm_svacc_mode_reason *reason, bool *verified)
 {
@@ -49,10 +55,22 @@ static int svacc_sva_probe(struct svacc_device *sdev,
 		return -ENODEV;
 	}
 
+	*verified = false;
 	ret = svacc_compat_sva_enable(dev);
 	if (ret) {
+		/*
+		 * Older kernels need IOMMU features enabled first; when that
+		 * fails, still name a kernel-wide refusal as such.
+		 */
 		*reason = SVACC_REASON_IOMMU_REFUSED;
-		return ret;
+		if (svacc_sva_can_probe_bind()) {
+			handle = iommu_sva_bind_device(dev, current->mm);
+			if (!IS_ERR(handle))
+				iommu_sva_unbind_device(handle);
+			else if (PTR_ERR(handle) == -EOPNOTSUPP)
+				*reason = SVACC_REASON_KERNEL_REFUSED;
+		}
+		return *reason == SVACC_REASON_KERNEL_REFUSED ? -EOPNOTSUPP : ret;
 	}
 
 	/*
@@ -60,8 +78,7 @@ static int svacc_sva_probe(struct svacc_device *sdev,
 	 * a refusal is known (and logged) at probe time. Otherwise the first
 	 * open decides.
 	 */
-	*verified = false;
-	if (current->mm && !(current->flags & PF_KTHREAD)) {
+	if (svacc_sva_can_probe_bind()) {
 		handle = iommu_sva_bind_device(dev, current->mm);
 		if (IS_ERR(handle)) {
 			ret = PTR_ERR(handle);
