@@ -23,8 +23,6 @@
 #define PATTERN		0x0102030405060708ULL
 #define PATTERN_B	0xa5a5a5a5a5a5a5a5ULL
 
-SVACC_FIXTURE(faults)
-
 /* Map the device's view of [p, p + len) with a blocking read (HMM warm-up) */
 static int warm_read(struct svacc *s, struct drm_svacc_completion *c,
 		     const void *p, size_t len)
@@ -71,10 +69,10 @@ static int map_hole_back(uint8_t *base)
 }
 
 static void faults_unmapped_write(struct __test_metadata *_metadata,
-				  FIXTURE_DATA(faults) *self, bool bof)
+				  struct svacc *s, struct drm_svacc_completion *c,
+				  bool bof)
 {
 	const size_t off = 100, len = 3 * PAGE;
-	struct drm_svacc_completion *c = self->rec;
 	uint8_t *base, *src;
 	struct drm_svacc_desc d;
 	uint64_t f0, f1;
@@ -84,15 +82,15 @@ static void faults_unmapped_write(struct __test_metadata *_metadata,
 	src = malloc(len);
 	ASSERT_TRUE(base && src);
 	fill_random(src, len, 30);
-	ASSERT_STATUS(SVACC_STATUS_SUCCESS, warm_read(&self->s, c, src, len));
+	ASSERT_STATUS(SVACC_STATUS_SUCCESS, warm_read(s, c, src, len));
 	ASSERT_STATUS(SVACC_STATUS_SUCCESS,
-		      warm_fill(&self->s, c, base, 2 * PAGE, 0));
+		      warm_fill(s, c, base, 2 * PAGE, 0));
 
-	ASSERT_EQ(0, read_fault_counter(&self->s, &f0));
+	ASSERT_EQ(0, read_fault_counter(s, &f0));
 	svacc_desc_memmove(&d, base + off, src, len, c);
 	if (bof)
 		d.flags |= SVACC_DESC_F_BOF;
-	st = submit_wait(&self->s, &d, c);
+	st = submit_wait(s, &d, c);
 	ASSERT_STATUS(SVACC_STATUS_PAGE_FAULT, st);
 	ASSERT_EQ(2 * PAGE - off, c->bytes_completed)
 		TH_LOG("bytes before the unmapped page");
@@ -103,16 +101,16 @@ static void faults_unmapped_write(struct __test_metadata *_metadata,
 		TH_LOG("fault_info 0x%x lacks WRITE", c->fault_info);
 	ASSERT_EQ(0, memcmp(base + off, src, 2 * PAGE - off))
 		TH_LOG("the completed part is not the source");
-	ASSERT_EQ(0, read_fault_counter(&self->s, &f1));
+	ASSERT_EQ(0, read_fault_counter(s, &f1));
 	if (!bof)
 		ASSERT_EQ(f0, f1) TH_LOG("%s rose without block-on-fault",
-					 fault_counter_name(&self->s));
+					 fault_counter_name(s));
 
 	/* map the hole, resume where the device stopped */
 	ASSERT_EQ(0, map_hole_back(base));
 	ASSERT_EQ(0, svacc_fault_fixup(&d, c));
 	d.flags |= SVACC_DESC_F_BOF;
-	st = submit_wait(&self->s, &d, c);
+	st = submit_wait(s, &d, c);
 	ASSERT_STATUS(SVACC_STATUS_SUCCESS, st);
 	ASSERT_EQ(0, memcmp(base + off, src, len));
 	ASSERT_EQ(0, base[off - 1]);
@@ -122,19 +120,19 @@ static void faults_unmapped_write(struct __test_metadata *_metadata,
 }
 
 /* Unmapped destination page, block-on-fault clear */
-TEST_F(faults, unmapped_write_nobof)
+TEST_F(svacc, unmapped_write_nobof)
 {
-	faults_unmapped_write(_metadata, self, false);
+	faults_unmapped_write(_metadata, &self->s, self->rec, false);
 }
 
 /* Unmapped destination page, block-on-fault set: the fault is final */
-TEST_F(faults, unmapped_write_bof)
+TEST_F(svacc, unmapped_write_bof)
 {
-	faults_unmapped_write(_metadata, self, true);
+	faults_unmapped_write(_metadata, &self->s, self->rec, true);
 }
 
 /* Unmapped source page: READ fault, exact progress, resume after mmap */
-TEST_F(faults, unmapped_read)
+TEST_F(svacc, unmapped_read)
 {
 	const size_t off = 50, len = 3 * PAGE;
 	struct drm_svacc_completion *c = self->rec;
@@ -179,7 +177,7 @@ TEST_F(faults, unmapped_read)
 }
 
 /* NULL: a read fault at address 0, nothing done */
-TEST_F(faults, null_pointer)
+TEST_F(svacc, null_pointer)
 {
 	struct drm_svacc_completion *c = self->rec;
 	struct drm_svacc_desc d;
@@ -201,7 +199,7 @@ TEST_F(faults, null_pointer)
 }
 
 /* Block-on-fault clear on never-touched memory: immediate fault, no request */
-TEST_F(faults, nobof_requests_nothing)
+TEST_F(svacc, nobof_requests_nothing)
 {
 	const size_t len = 8 * PAGE;
 	struct drm_svacc_completion *c = self->rec;
@@ -229,7 +227,7 @@ TEST_F(faults, nobof_requests_nothing)
  * page, advance by bytes_completed) until done: MEMFILL with a rotated
  * pattern, CRC32C with the partial CRC as seed, COMPARE offsets.
  */
-TEST_F(faults, resubmit_until_done)
+TEST_F(svacc, resubmit_until_done)
 {
 	const size_t len = 16 * PAGE + 5, off = 7;
 	struct drm_svacc_completion *c = self->rec;
@@ -282,10 +280,10 @@ static uint8_t *map_readonly(size_t len, uint64_t pattern)
 }
 
 static void faults_readonly(struct __test_metadata *_metadata,
-			    FIXTURE_DATA(faults) *self, bool bof, bool copy)
+			    struct svacc *s, struct drm_svacc_completion *c,
+			    bool bof, bool copy)
 {
 	const size_t len = 4 * PAGE, off = 10;
-	struct drm_svacc_completion *c = self->rec;
 	struct drm_svacc_desc d;
 	uint8_t *ro, *ref, *src;
 	int st;
@@ -296,7 +294,7 @@ static void faults_readonly(struct __test_metadata *_metadata,
 	ASSERT_TRUE(ro && ref && src);
 	svacc_fill_pattern(ref, PATTERN_B, len);
 	fill_random(src, len, 33);
-	st = warm_read(&self->s, c, ro, len);
+	st = warm_read(s, c, ro, len);
 	ASSERT_STATUS(SVACC_STATUS_SUCCESS, st);
 	ASSERT_EQ(svacc_crc32c(0, ref, len), (uint32_t)c->result_value)
 		TH_LOG("reading a read-only mapping must work");
@@ -307,7 +305,7 @@ static void faults_readonly(struct __test_metadata *_metadata,
 		svacc_desc_memfill(&d, ro + off, PATTERN, len - off, c);
 	if (bof)
 		d.flags |= SVACC_DESC_F_BOF;
-	st = submit_wait(&self->s, &d, c);
+	st = submit_wait(s, &d, c);
 	ASSERT_STATUS(SVACC_STATUS_PAGE_FAULT, st);
 	ASSERT_EQ(0U, c->bytes_completed);
 	ASSERT_EQ((uintptr_t)ro + off, c->fault_addr);
@@ -317,23 +315,23 @@ static void faults_readonly(struct __test_metadata *_metadata,
 	munmap(ro, len);
 }
 
-TEST_F(faults, readonly_fill_bof)
+TEST_F(svacc, readonly_fill_bof)
 {
-	faults_readonly(_metadata, self, true, false);
+	faults_readonly(_metadata, &self->s, self->rec, true, false);
 }
 
-TEST_F(faults, readonly_fill_nobof)
+TEST_F(svacc, readonly_fill_nobof)
 {
-	faults_readonly(_metadata, self, false, false);
+	faults_readonly(_metadata, &self->s, self->rec, false, false);
 }
 
-TEST_F(faults, readonly_copy_bof)
+TEST_F(svacc, readonly_copy_bof)
 {
-	faults_readonly(_metadata, self, true, true);
+	faults_readonly(_metadata, &self->s, self->rec, true, true);
 }
 
 /* First page writable, the rest read-only: progress stops exactly there */
-TEST_F(faults, readonly_partial)
+TEST_F(svacc, readonly_partial)
 {
 	const size_t len = 4 * PAGE, off = 10;
 	struct drm_svacc_completion *c = self->rec;
@@ -361,7 +359,7 @@ TEST_F(faults, readonly_partial)
 }
 
 /* A read-only shared file mapping: device write fails, file unchanged */
-TEST_F(faults, readonly_file)
+TEST_F(svacc, readonly_file)
 {
 	const size_t len = 3 * PAGE + 99;
 	struct drm_svacc_completion *c = self->rec;
@@ -404,22 +402,21 @@ static uint64_t kernel_target(bool *observable)
  * done.
  */
 static void expect_denied(struct __test_metadata *_metadata,
-			  FIXTURE_DATA(faults) *self,
-			  struct drm_svacc_desc *d,
+			  struct svacc *s, struct drm_svacc_desc *d,
 			  struct drm_svacc_completion *c)
 {
 	uint32_t acc;
 	int ret, st;
 
-	if (self->s.path_kind == SVACC_PATH_IOCTL) {
-		ret = svacc_ioctl_submit(self->s.fd, d, 1, SVACC_WQ_ANY, &acc);
+	if (s->path_kind == SVACC_PATH_IOCTL) {
+		ret = svacc_ioctl_submit(s->fd, d, 1, SVACC_WQ_ANY, &acc);
 		ASSERT_EQ(-EINVAL, ret)
 			TH_LOG("SUBMIT of 0x%llx -> 0x%llx: %s",
 			       (unsigned long long)d->src,
 			       (unsigned long long)d->dst, strerror(-ret));
 		return;
 	}
-	st = submit_wait(&self->s, d, c);
+	st = submit_wait(s, d, c);
 	ASSERT_TRUE(st == SVACC_STATUS_PAGE_FAULT ||
 		    st == SVACC_STATUS_ACCESS_DENIED)
 		TH_LOG("portal: 0x%llx -> 0x%llx completed %d (%s)",
@@ -428,7 +425,7 @@ static void expect_denied(struct __test_metadata *_metadata,
 	ASSERT_EQ(0U, c->bytes_completed);
 }
 
-TEST_F(faults, kernel_address_write)
+TEST_F(svacc, kernel_address_write)
 {
 	struct drm_svacc_completion *c = self->rec;
 	struct utsname before, after;
@@ -443,10 +440,10 @@ TEST_F(faults, kernel_address_write)
 	ASSERT_EQ(0, uname(&before));
 	svacc_desc_memmove(&d, (void *)(uintptr_t)target, src, 8, c);
 	d.flags |= SVACC_DESC_F_BOF;
-	expect_denied(_metadata, self, &d, c);
+	expect_denied(_metadata, &self->s, &d, c);
 	svacc_desc_memfill(&d, (void *)(uintptr_t)target, 0x5858585858585858ULL,
 			   8, c);
-	expect_denied(_metadata, self, &d, c);
+	expect_denied(_metadata, &self->s, &d, c);
 	ASSERT_EQ(0, uname(&after));
 	if (!observable)
 		TH_LOG("no /proc/kallsyms: kernel memory not checked");
@@ -454,7 +451,7 @@ TEST_F(faults, kernel_address_write)
 		TH_LOG("the device wrote kernel memory (init_uts_ns)");
 }
 
-TEST_F(faults, kernel_address_read)
+TEST_F(svacc, kernel_address_read)
 {
 	struct drm_svacc_completion *c = self->rec;
 	struct drm_svacc_desc d;
@@ -468,15 +465,15 @@ TEST_F(faults, kernel_address_read)
 	memset(dst, 0xa5, PAGE);
 	svacc_desc_memmove(&d, dst, (void *)(uintptr_t)target, 64, c);
 	d.flags |= SVACC_DESC_F_BOF;
-	expect_denied(_metadata, self, &d, c);
+	expect_denied(_metadata, &self->s, &d, c);
 	svacc_desc_crc32c(&d, (void *)(uintptr_t)target, 64, 0, c);
-	expect_denied(_metadata, self, &d, c);
+	expect_denied(_metadata, &self->s, &d, c);
 	for (i = 0; i < 64; i++)
 		ASSERT_EQ(0xa5, dst[i]) TH_LOG("kernel memory leaked at %d", i);
 }
 
 /* Non-canonical, and user ranges that run past the user address space */
-TEST_F(faults, noncanonical_and_straddling)
+TEST_F(svacc, noncanonical_and_straddling)
 {
 	static const uint64_t addrs[][2] = {
 		{ 0x8000000000000000ULL, 64 },
@@ -495,7 +492,7 @@ TEST_F(faults, noncanonical_and_straddling)
 		svacc_desc_memmove(&d, buf, (void *)(uintptr_t)addrs[i][0],
 				   addrs[i][1], c);
 		d.flags |= SVACC_DESC_F_BOF;
-		expect_denied(_metadata, self, &d, c);
+		expect_denied(_metadata, &self->s, &d, c);
 	}
 	for (i = 0; i < 3 * PAGE; i++)
 		ASSERT_EQ(0x11, buf[i]);

@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
-#include "svacc_fixture.h"
+#include "svacc_assert.h"
 
 #define PATTERN		0x5555aaaa3333ccccULL
 
@@ -46,11 +46,11 @@ FIXTURE_TEARDOWN(life)
 }
 
 /* No splat in the kernel log since the fixture started */
-#define ASSERT_NO_SPLAT(self) do {					\
+#define ASSERT_NO_SPLAT(fix) do {					\
+	int __kmsg = (fix)->kmsg;					\
 	char __first[512];						\
-	if ((self)->kmsg >= 0)						\
-		ASSERT_EQ(0, kmsg_splats((self)->kmsg, __first,		\
-					 sizeof(__first)))		\
+	if (__kmsg >= 0)						\
+		ASSERT_EQ(0, kmsg_splats(__kmsg, __first, sizeof(__first))) \
 			TH_LOG("kernel log: %s", __first);		\
 } while (0)
 

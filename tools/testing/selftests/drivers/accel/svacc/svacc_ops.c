@@ -20,8 +20,6 @@
 
 #define PATTERN		0x1122334455667788ULL
 
-SVACC_FIXTURE(ops)
-
 static void *xmalloc_random(size_t len, uint64_t seed)
 {
 	void *p = malloc(len ? len : 1);
@@ -31,7 +29,7 @@ static void *xmalloc_random(size_t len, uint64_t seed)
 	return p;
 }
 
-TEST_F(ops, info)
+TEST_F(svacc, info)
 {
 	const struct drm_svacc_info *i = &self->s.info;
 
@@ -54,7 +52,7 @@ TEST_F(ops, info)
 	EXPECT_LE(2U, i->max_batch);
 }
 
-TEST_F(ops, nop_and_drain)
+TEST_F(svacc, nop_and_drain)
 {
 	struct drm_svacc_completion *c = self->rec;
 	struct drm_svacc_desc d;
@@ -72,7 +70,7 @@ TEST_F(ops, nop_and_drain)
 }
 
 /* MEMMOVE: never-touched file-backed source, never-touched destination */
-TEST_F(ops, memmove_untouched)
+TEST_F(svacc, memmove_untouched)
 {
 	const size_t len = SZ_1M + 3 * PAGE;
 	struct drm_svacc_completion *c = self->rec;
@@ -101,7 +99,7 @@ TEST_F(ops, memmove_untouched)
 	close(fd);
 }
 
-TEST_F(ops, memfill_untouched)
+TEST_F(svacc, memfill_untouched)
 {
 	const size_t len = SZ_1M + 4093;
 	struct drm_svacc_completion *c = self->rec;
@@ -127,7 +125,7 @@ TEST_F(ops, memfill_untouched)
 	ASSERT_DEVICE_FAULTED(&self->s, f1 - f0, len / PAGE);
 }
 
-TEST_F(ops, compare_untouched)
+TEST_F(svacc, compare_untouched)
 {
 	const size_t len = 512 * 1024 + 17, diff = len - 5;
 	struct drm_svacc_completion *c = self->rec;
@@ -169,7 +167,7 @@ TEST_F(ops, compare_untouched)
 	close(fd);
 }
 
-TEST_F(ops, compare_pattern_untouched)
+TEST_F(svacc, compare_pattern_untouched)
 {
 	const size_t len = 300 * 1024 + 3, diff = 123457;
 	struct drm_svacc_completion *c = self->rec;
@@ -201,7 +199,7 @@ TEST_F(ops, compare_pattern_untouched)
 	close(fd);
 }
 
-TEST_F(ops, crc32c_untouched)
+TEST_F(svacc, crc32c_untouched)
 {
 	const size_t len = SZ_1M + 7;
 	struct drm_svacc_completion *c = self->rec;
@@ -236,7 +234,7 @@ TEST_F(ops, crc32c_untouched)
 }
 
 /* SIZE 0 completes without touching memory: the addresses are unmapped */
-TEST_F(ops, size_zero)
+TEST_F(svacc, size_zero)
 {
 	struct drm_svacc_completion *c = self->rec;
 	struct drm_svacc_desc d;
@@ -267,7 +265,7 @@ static const struct unaligned_case unaligned_cases[] = {
 };
 
 /* Unaligned addresses and sizes, crossing pages, for every data op */
-TEST_F(ops, unaligned)
+TEST_F(svacc, unaligned)
 {
 	struct drm_svacc_completion *c = self->rec;
 	struct drm_svacc_desc d;
@@ -337,7 +335,7 @@ TEST_F(ops, unaligned)
 }
 
 /* Overlapping MEMMOVE in both directions behaves like memmove() */
-TEST_F(ops, memmove_overlap)
+TEST_F(svacc, memmove_overlap)
 {
 	const size_t len = 3 * PAGE, n = 2 * PAGE + 5;
 	struct drm_svacc_completion *c = self->rec;
@@ -399,7 +397,7 @@ static int run_split(struct svacc *s, struct drm_svacc_desc *tmpl,
 }
 
 /* >= 64 MiB: copy into, CRC, fill and pattern-compare never-touched memory */
-TEST_F_TIMEOUT(ops, large_64mib, 900)
+TEST_F_TIMEOUT(svacc, large_64mib, 900)
 {
 	const size_t len = 64 * SZ_1M;
 	struct drm_svacc_completion *c = self->rec;
@@ -447,7 +445,7 @@ TEST_F_TIMEOUT(ops, large_64mib, 900)
 }
 
 /* The device writes a MAP_SHARED file; msync(); read() sees the data */
-TEST_F(ops, file_shared_write)
+TEST_F(svacc, file_shared_write)
 {
 	const size_t len = 256 * 1024 + 123, split = 100 * 1024 + 1;
 	struct drm_svacc_completion *c = self->rec;
@@ -486,7 +484,7 @@ TEST_F(ops, file_shared_write)
 }
 
 /* FENCE'd MEMMOVE reads what the MEMFILL before it wrote */
-TEST_F(ops, fence_orders)
+TEST_F(svacc, fence_orders)
 {
 	const size_t len = 64 * 1024;
 	struct drm_svacc_completion *c = self->rec;
@@ -512,7 +510,7 @@ TEST_F(ops, fence_orders)
 }
 
 /* A descriptor without CRAV executes; a DRAIN after it proves it ran */
-TEST_F(ops, no_record)
+TEST_F(svacc, no_record)
 {
 	const size_t len = 3 * PAGE;
 	struct drm_svacc_completion *c = self->rec;
@@ -543,7 +541,7 @@ static struct drm_svacc_desc *alloc_descs(size_t n)
 	return p;
 }
 
-TEST_F(ops, batch_ok)
+TEST_F(svacc, batch_ok)
 {
 	const size_t len = 5 * PAGE + 3;
 	struct drm_svacc_completion *c = self->rec;
@@ -583,7 +581,7 @@ TEST_F(ops, batch_ok)
 }
 
 /* A failing element: BATCH_ERROR, per-element records, the rest ran */
-TEST_F(ops, batch_error)
+TEST_F(svacc, batch_error)
 {
 	const size_t len = 2 * PAGE + 1;
 	static const uint8_t expect[] = {

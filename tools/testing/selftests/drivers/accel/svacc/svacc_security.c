@@ -23,7 +23,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
-#include "svacc_fixture.h"
+#include "svacc_assert.h"
 
 #define PATTERN		0x0f1e2d3c4b5a6978ULL
 #define FIXED_ADDR	((void *)0x6f0000000000UL)
@@ -328,11 +328,11 @@ TEST_F_TIMEOUT(sec, two_processes_isolated, 300)
 }
 
 static sigjmp_buf sig_jmp;
-static volatile sig_atomic_t sig_seen;
+static int sig_seen;
 
 static void on_fault(int sig)
 {
-	sig_seen = sig;
+	__atomic_store_n(&sig_seen, sig, __ATOMIC_SEQ_CST);
 	siglongjmp(sig_jmp, 1);
 }
 
@@ -347,11 +347,12 @@ TEST_F(sec, release_revokes_portal)
 	sigemptyset(&sa.sa_mask);
 	ASSERT_EQ(0, sigaction(SIGBUS, &sa, NULL));
 	ASSERT_EQ(0, sigaction(SIGSEGV, &sa, NULL));
-	sig_seen = 0;
+	__atomic_store_n(&sig_seen, 0, __ATOMIC_SEQ_CST);
 	if (!sigsetjmp(sig_jmp, 1))
 		__atomic_store_n(&portal[7], 0, __ATOMIC_SEQ_CST);
-	ASSERT_EQ(SIGBUS, sig_seen) TH_LOG("store to a released portal: signal %d",
-					   (int)sig_seen);
+	ASSERT_EQ(SIGBUS, __atomic_load_n(&sig_seen, __ATOMIC_SEQ_CST))
+		TH_LOG("store to a released portal: signal %d",
+		       __atomic_load_n(&sig_seen, __ATOMIC_SEQ_CST));
 	munmap(self->s.portal, SVACC_PORTAL_SIZE);
 	self->s.portal = NULL;
 	self->s.wq = -1;

@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
-#include "svacc_fixture.h"
+#include "svacc_assert.h"
 
 #define PATTERN		0x0807060504030201ULL
 
@@ -70,8 +70,8 @@ static struct drm_svacc_desc *alloc_descs(size_t n)
 }
 
 /* A valid MEMFILL of one page of the fixture's buffer */
-static void good_desc(FIXTURE_DATA(submit) *self, struct drm_svacc_desc *d,
-		      int rec)
+static void good_desc(struct _test_data_submit *self,
+		      struct drm_svacc_desc *d, int rec)
 {
 	svacc_desc_memfill(d, self->buf, PATTERN, PAGE, &self->rec[rec]);
 	d->flags |= SVACC_DESC_F_BOF;
@@ -102,7 +102,7 @@ static const uint8_t bad_status[] = {
 	SVACC_STATUS_INVALID_SIZE,
 };
 
-static void bad_desc(FIXTURE_DATA(submit) *self, struct drm_svacc_desc *d,
+static void bad_desc(struct _test_data_submit *self, struct drm_svacc_desc *d,
 		     struct drm_svacc_desc *arr, enum bad_kind k, int rec)
 {
 	const struct drm_svacc_info *i = &self->s.info;
@@ -548,8 +548,8 @@ TEST_F(submit, wait_timeout)
 			       NULL);
 	dt = svacc_now_ns() - t0;
 	ASSERT_EQ(-ETIME, ret);
-	ASSERT_LE(190ULL * 1000 * 1000, dt) TH_LOG("returned after %llu ns",
-						  (unsigned long long)dt);
+	ASSERT_LE(190ULL * 1000 * 1000, dt)
+		TH_LOG("returned after %llu ns", (unsigned long long)dt);
 	ASSERT_GT(10ULL * NS_PER_SEC, dt);
 	ASSERT_EQ(-ETIME, svacc_wait_ioctl(self->s.fd, &self->rec[0], 0, NULL))
 		TH_LOG("timeout 0 on an incomplete record");

@@ -112,15 +112,18 @@ void fill_random(void *buf, size_t len, uint64_t seed)
 void *map_file(size_t len, const void *content, size_t content_len,
 	       int prot, int flags, int *fdp)
 {
-	const char *dirs[] = { getenv("SVACC_TMPDIR"), "/tmp", "/dev/shm", "." };
+	static const char * const dirs[] = { "/tmp", "/dev/shm", "." };
+	const char *env = getenv("SVACC_TMPDIR");
 	char path[256];
 	size_t i;
 	void *p;
 	int fd = -1;
 
+	if (env && *env) {
+		snprintf(path, sizeof(path), "%s/svacc-test-XXXXXX", env);
+		fd = mkstemp(path);
+	}
 	for (i = 0; i < ARRAY_SIZE(dirs) && fd < 0; i++) {
-		if (!dirs[i] || !*dirs[i])
-			continue;
 		snprintf(path, sizeof(path), "%s/svacc-test-XXXXXX", dirs[i]);
 		fd = mkstemp(path);
 	}
