@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
@@ -602,6 +603,7 @@ TEST_F(submit, wait_bad_arguments)
 TEST_F(submit, poll_wakes_up)
 {
 	struct pollfd pfd = { .fd = self->s.fd, .events = POLLIN };
+	struct timespec settle = { .tv_nsec = 100 * 1000 * 1000 };
 	struct drm_svacc_desc d;
 	struct blocker b;
 	uint32_t status;
@@ -610,6 +612,8 @@ TEST_F(submit, poll_wakes_up)
 	svacc_desc_nop(&d, &self->rec[0]);
 	st = submit_wait(&self->s, &d, &self->rec[0]);
 	ASSERT_STATUS(SVACC_STATUS_SUCCESS, st);
+	/* the interrupt follows the record: let it land, then consume it */
+	nanosleep(&settle, NULL);
 	ASSERT_EQ(0, svacc_wait_ioctl(self->s.fd, &self->rec[0], 0, &status));
 	ret = poll(&pfd, 1, 0);
 	ASSERT_EQ(0, ret) TH_LOG("poll() ready with nothing new (revents 0x%x)",
