@@ -16,10 +16,12 @@ COMMON="svacc_ops svacc_faults svacc_submit svacc_security svacc_lifetime"
 
 tests_for() {
 	case "$1" in
-	sva|hmm|nommu)	echo "$COMMON" ;;
+	sva)		echo "$COMMON" ;;
+	# svacc_hmm: the HMM mirror's own scenarios, where the driver mirrors
+	hmm|nommu)	echo "$COMMON svacc_hmm" ;;
 	# The 6.12 kernel refuses SVA: the driver falls back to the HMM
 	# mirror; svacc_lts_refusal checks that fallback and its one log line.
-	lts)		echo "svacc_lts_refusal $COMMON" ;;
+	lts)		echo "svacc_lts_refusal $COMMON svacc_hmm" ;;
 	*)		return 1 ;;
 	esac
 }
