@@ -35,7 +35,8 @@
 
 static unsigned int svacc_fault_around = 16;
 module_param_named(fault_around, svacc_fault_around, uint, 0644);
-MODULE_PARM_DESC(fault_around, "Pages mapped around a device fault, clipped to the VMA (1..512, default 16)");
+MODULE_PARM_DESC(fault_around,
+		 "Pages faulted in and mapped per device fault: rounded up to a power of 2, aligned, clipped to the VMA (1..512, default 16, writable)");
 
 #define SVACC_HMM_CTX_ENTRIES	256
 #define SVACC_HMM_FQ_ENTRIES	256
@@ -364,9 +365,11 @@ static int svacc_hmm_set_leaf(struct svacc_hmm_ctx *hc, struct svacc_pt *pt,
 /*
  * Map the valid pages of @range into the device table. Under pt_lock, after
  * mmu_interval_read_retry() said the snapshot is current. A page the CPU
- * maps with a PMD gets one 2 MiB device leaf.
+ * maps with a PMD gets one 2 MiB device leaf. Device write access only for
+ * a write fault (@fault_write), where the CPU allows it.
  */
-static int svacc_hmm_map(struct svacc_hmm_ctx *hc, struct hmm_range *range)
+static int svacc_hmm_map(struct svacc_hmm_ctx *hc, struct hmm_range *range,
+			 bool fault_write)
 {
 	struct svacc_device *sdev = hc->hdev->sdev;
 	unsigned long npages = (range->end - range->start) >> PAGE_SHIFT;
@@ -377,7 +380,7 @@ static int svacc_hmm_map(struct svacc_hmm_ctx *hc, struct hmm_range *range)
 	for (i = 0; i < npages; i++) {
 		unsigned long pfn = range->hmm_pfns[i];
 		unsigned long va = range->start + (i << PAGE_SHIFT);
-		bool write = pfn & HMM_PFN_WRITE;
+		bool write = fault_write && (pfn & HMM_PFN_WRITE);
 		struct svacc_pt *pt;
 
 		if (!(pfn & HMM_PFN_VALID) || (pfn & HMM_PFN_ERROR))
@@ -419,68 +422,96 @@ static int svacc_hmm_map(struct svacc_hmm_ctx *hc, struct hmm_range *range)
 	return 0;
 }
 
-/* Resolve one device fault at @addr (with fault-around). */
+/*
+ * The fault-around window of @addr: svacc_fault_around pages rounded up to
+ * a power of 2, aligned, clipped to @vma (so it never leaves the 2 MiB
+ * block of @addr). Only the faulting page when !@around.
+ */
+static void svacc_hmm_window(struct vm_area_struct *vma, unsigned long addr,
+			     bool around, struct hmm_range *range)
+{
+	unsigned int n = clamp(READ_ONCE(svacc_fault_around), 1U, SVACC_MAX_AROUND);
+	unsigned long size = roundup_pow_of_two(around ? n : 1) << PAGE_SHIFT;
+	unsigned long start = ALIGN_DOWN(addr, size);
+
+	range->start = max(start, vma->vm_start);
+	range->end = min(start + size, vma->vm_end);
+}
+
+/*
+ * Resolve one device fault at @addr: fault in and map the window around it.
+ * Returns 0 when the device may retry, -EFAULT or -EPERM when the access
+ * cannot be allowed, another errno for a transient failure.
+ */
 static int svacc_hmm_resolve(struct svacc_hmm_ctx *hc, unsigned long addr, bool write)
 {
-	unsigned long *pfns = hc->hdev->pfns;
+	unsigned long timeout = jiffies + msecs_to_jiffies(HMM_RANGE_DEFAULT_TIMEOUT);
 	struct mm_struct *mm = hc->ctx->mm;
-	unsigned int around = clamp(svacc_fault_around, 1U, SVACC_MAX_AROUND);
 	struct hmm_range range = {
 		.notifier = &hc->notifier,
-		.hmm_pfns = pfns,
-		.pfn_flags_mask = HMM_PFN_REQ_FAULT | HMM_PFN_REQ_WRITE,
-		.dev_private_owner = hc->hdev,
+		.hmm_pfns = hc->hdev->pfns,
 	};
 	struct vm_area_struct *vma;
-	unsigned long i, npages, timeout;
+	bool around = true;
+	unsigned long i;
 	int ret;
 
 	if (addr >= TASK_SIZE_MAX || !mmget_not_zero(mm))
-		return -EFAULT;
+		return -EFAULT;		/* not a user address, or the process exits */
 
-	mmap_read_lock(mm);
-	vma = vma_lookup(mm, addr);
-	if (!vma) {
-		mmap_read_unlock(mm);
-		ret = -EFAULT;
-		goto out;
-	}
-	range.start = max(rounddown(addr, (unsigned long)around << PAGE_SHIFT), vma->vm_start);
-	range.end = min(range.start + ((unsigned long)around << PAGE_SHIFT), vma->vm_end);
-	mmap_read_unlock(mm);
-
-	npages = (range.end - range.start) >> PAGE_SHIFT;
-	timeout = jiffies + msecs_to_jiffies(HMM_RANGE_DEFAULT_TIMEOUT);
 	for (;;) {
 		ret = svacc_pt_refill(hc);
 		if (ret)
-			goto out;
-		/* Only the faulting page must be made present; the rest if already there. */
-		for (i = 0; i < npages; i++)
-			pfns[i] = 0;
-		pfns[(addr - range.start) >> PAGE_SHIFT] =
-			HMM_PFN_REQ_FAULT | (write ? HMM_PFN_REQ_WRITE : 0);
+			break;
 
 		range.notifier_seq = mmu_interval_read_begin(&hc->notifier);
 		mmap_read_lock(mm);
+		vma = vma_lookup(mm, addr);
+		if (!vma || (write && !(vma->vm_flags & VM_WRITE))) {
+			mmap_read_unlock(mm);
+			ret = vma ? -EPERM : -EFAULT;
+			break;
+		}
+		svacc_hmm_window(vma, addr, around, &range);
+		/*
+		 * Fault the whole window in, with write access for a write
+		 * fault only: a read fault never breaks COW. Should a
+		 * neighbour be unfaultable (past the end of a file...), the
+		 * faulting page alone is tried again.
+		 */
+		range.default_flags = HMM_PFN_REQ_FAULT | (write ? HMM_PFN_REQ_WRITE : 0);
+		range.pfn_flags_mask = 0;
+		for (i = 0; i < (range.end - range.start) >> PAGE_SHIFT; i++)
+			range.hmm_pfns[i] = 0;
 		ret = hmm_range_fault(&range);
 		mmap_read_unlock(mm);
-		if (ret == -EBUSY && time_before(jiffies, timeout))
+		if (ret == -EBUSY) {
+			if (time_after(jiffies, timeout))
+				break;
 			continue;
-		if (ret)
-			goto out;
+		}
+		if (ret) {
+			if (!around || ret == -EPERM)
+				break;
+			around = false;
+			continue;
+		}
 
 		mutex_lock(&hc->pt_lock);
 		if (mmu_interval_read_retry(&hc->notifier, range.notifier_seq)) {
 			mutex_unlock(&hc->pt_lock);
+			if (time_after(jiffies, timeout)) {
+				ret = -EBUSY;
+				break;
+			}
 			continue;
 		}
-		ret = svacc_hmm_map(hc, &range);
+		ret = svacc_hmm_map(hc, &range, write);
 		mutex_unlock(&hc->pt_lock);
+		/* Table reserve ran dry: refill outside the lock and go again */
 		if (ret != -ENOMEM || time_after(jiffies, timeout))
 			break;
 	}
-out:
 	mmput(mm);
 	return ret;
 }
@@ -544,9 +575,11 @@ static void svacc_hmm_fault_irq(struct svacc_device *sdev, u32 cause)
 				ret = svacc_hmm_resolve(hc, f->addr, write);
 			}
 			f->ret = ret;
+			/* Transient failures (-EBUSY, -ENOMEM): the device faults again */
 			writel(FIELD_PREP(SVACC_FAULT_RESP_ID, f->fault_id) |
 			       FIELD_PREP(SVACC_FAULT_RESP_CODE,
-					  ret ? SVACC_FAULT_FAIL : SVACC_FAULT_RETRY),
+					  ret == -EFAULT || ret == -EPERM ?
+					  SVACC_FAULT_FAIL : SVACC_FAULT_RETRY),
 			       sdev->regs + SVACC_FAULT_RESP);
 			dev_dbg(svacc_dev(sdev), "fault ctx %u addr %#llx %s: %d\n",
 				f->id, f->addr, write ? "write" : "read", ret);
