@@ -7,9 +7,12 @@
  * Each context gets a context-table entry (its id plays the PASID's role)
  * and a four-level device page table in DMA-coherent memory holding DMA
  * addresses of the process's pages. Device faults arrive as records in the
- * fault queue; the misc interrupt thread resolves them in batches with
- * hmm_range_fault() (with fault-around), maps the pages with the DMA API
- * and resumes the parked descriptors. An interval notifier over the whole
+ * fault queue; the misc interrupt thread only queues a work item, which
+ * resolves them in batches with hmm_range_fault() (with fault-around), maps
+ * the pages with the DMA API and resumes the parked descriptors. Resolving
+ * may sleep for long (reclaim, swap-in, file I/O): it runs in an ordered
+ * workqueue, not in the real-time interrupt thread that also reports
+ * software errors and halts. An interval notifier over the whole
  * address space clears device entries, invalidates the device TLB and
  * unmaps the pages whenever the CPU mapping changes.
  *
@@ -28,6 +31,7 @@
 #include <linux/mmu_notifier.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
+#include <linux/workqueue.h>
 #include <linux/xarray.h>
 
 #include "svacc_drv.h"
@@ -88,6 +92,8 @@ struct svacc_hmm_dev {
 	struct mutex fault_lock;	/* fault queue; ctxs lookups vs unbind */
 	spinlock_t inv_lock;		/* INV_* registers */
 	unsigned long *pfns;		/* hmm_range_fault() output, under fault_lock */
+	struct workqueue_struct *fault_wq;
+	struct work_struct fault_work;	/* drains the fault queue */
 };
 
 struct svacc_hmm_ctx {
@@ -531,10 +537,10 @@ static bool svacc_fault_covers(const struct svacc_fault *a, const struct svacc_f
 	       ((a->flags & SVACC_FR_WRITE) || !(b->flags & SVACC_FR_WRITE));
 }
 
-/* Called from the misc interrupt thread on INTCAUSE.FAULT / FQ_FULL. */
-static void svacc_hmm_fault_irq(struct svacc_device *sdev, u32 cause)
+static void svacc_hmm_fault_work(struct work_struct *work)
 {
-	struct svacc_hmm_dev *h = sdev->xlate_priv;
+	struct svacc_hmm_dev *h = container_of(work, struct svacc_hmm_dev, fault_work);
+	struct svacc_device *sdev = h->sdev;
 	struct svacc_fault batch[32];
 	unsigned int n, i, j;
 	u32 tail;
@@ -588,6 +594,18 @@ static void svacc_hmm_fault_irq(struct svacc_device *sdev, u32 cause)
 	mutex_unlock(&h->fault_lock);
 }
 
+/* Called from the misc interrupt thread on INTCAUSE.FAULT / FQ_FULL. */
+static void svacc_hmm_fault_irq(struct svacc_device *sdev, u32 cause)
+{
+	struct svacc_hmm_dev *h = sdev->xlate_priv;
+
+	if (cause & SVACC_INT_FQ_FULL)
+		dev_warn_ratelimited(svacc_dev(sdev),
+				     "fault queue full: a descriptor completed with PAGE_FAULT\n");
+	/* Running already: it reads FQ_TAIL again before it stops */
+	queue_work(h->fault_wq, &h->fault_work);
+}
+
 static int svacc_hmm_probe(struct svacc_device *sdev,
 			   enum drm_svacc_mode_reason *reason, bool *verified)
 {
@@ -607,6 +625,10 @@ static int svacc_hmm_probe(struct svacc_device *sdev,
 	h->pfns = devm_kcalloc(dev, SVACC_MAX_AROUND, sizeof(*h->pfns), GFP_KERNEL);
 	if (!h->ctx_table || !h->fq || !h->pfns)
 		return -ENOMEM;
+	h->fault_wq = alloc_ordered_workqueue("svacc-fault/%s", 0, dev_name(dev));
+	if (!h->fault_wq)
+		return -ENOMEM;
+	INIT_WORK(&h->fault_work, svacc_hmm_fault_work);
 	ida_init(&h->ids);
 	xa_init(&h->ctxs);
 	mutex_init(&h->fault_lock);
@@ -628,6 +650,9 @@ static void svacc_hmm_remove(struct svacc_device *sdev)
 {
 	struct svacc_hmm_dev *h = sdev->xlate_priv;
 
+	/* Interrupts are off or no longer reach this mode: no new work */
+	cancel_work_sync(&h->fault_work);
+	destroy_workqueue(h->fault_wq);
 	writel(0, sdev->regs + SVACC_FQ_CTL);
 	writeq(0, sdev->regs + SVACC_CTX_BASE);
 	writel(0, sdev->regs + SVACC_CTX_SIZE);
