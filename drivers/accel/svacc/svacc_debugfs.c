@@ -97,6 +97,11 @@ static int svacc_debugfs_counters(struct seq_file *m, void *data)
 	seq_printf(m, "completion_irqs: %lld\n", atomic64_read(&sdev->compl_seq));
 	seq_printf(m, "misc_irqs: %lld\n", atomic64_read(&sdev->misc_irqs));
 	seq_printf(m, "swerrs_logged: %lld\n", atomic64_read(&sdev->swerrs));
+	seq_printf(m, "hmm_faults: %lld\n", atomic64_read(&sdev->hmm.faults));
+	seq_printf(m, "hmm_fault_batches: %lld\n", atomic64_read(&sdev->hmm.fault_batches));
+	seq_printf(m, "hmm_pages_mapped: %lld\n", atomic64_read(&sdev->hmm.pages_mapped));
+	seq_printf(m, "hmm_invalidations: %lld\n", atomic64_read(&sdev->hmm.invalidations));
+	seq_printf(m, "hmm_huge_mappings: %lld\n", atomic64_read(&sdev->hmm.huge_mappings));
 	return 0;
 }
 
