@@ -203,10 +203,16 @@ static void svacc_devtlb_inv(struct svacc_hmm_dev *h, u32 id, unsigned long star
 	writeq(start, regs + SVACC_INV_ADDR);
 	writeq(npages, regs + SVACC_INV_PAGES);
 	writel(SVACC_INV_CTL_START, regs + SVACC_INV_CTL);
-	/* Bounded by the spec even with faults pending: fine in atomic context. */
+	/*
+	 * Bounded by the spec even with faults pending: fine in atomic context.
+	 * A halted device makes no access any more, and one that is gone reads
+	 * all ones: neither is waited for (a timeout per invalidation, spinning
+	 * with the lock held, would stall every munmap of every client).
+	 */
 	if (readl_poll_timeout_atomic(regs + SVACC_INV_CTL, ctl,
-				      !(ctl & SVACC_INV_CTL_BUSY), 1,
-				      SVACC_INV_TIMEOUT_US))
+				      !(ctl & SVACC_INV_CTL_BUSY) || ctl == U32_MAX ||
+				      (readl(regs + SVACC_GENSTS) & SVACC_GENSTS_HALTED),
+				      1, SVACC_INV_TIMEOUT_US))
 		dev_err_ratelimited(hdev_dev(h), "device-TLB invalidation timed out\n");
 	spin_unlock(&h->inv_lock);
 }
