@@ -1,0 +1,779 @@
+/*
+ * svacc: descriptor execution engine
+ *
+ * A bottom half runs the work queues.  Each WQ executes at most one
+ * descriptor (a "job") at a time; a job is a resumable state machine that
+ * processes its buffers a page at a time, so it can be sliced (bounded work
+ * per bottom-half run) and parked while a translation is being resolved
+ * (PRI response, FAULT_RESP write).  Parked jobs never hold anything: when
+ * they resume they simply redo the translation that stopped them.
+ *
+ * Copyright (c) 2026 The svacc authors
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "qemu/units.h"
+#include "qemu/crc32c.h"
+#include "qemu/main-loop.h"
+#include "hw/pci/pci.h"
+#include "hw/pci/msix.h"
+#include "system/dma.h"
+#include "svacc.h"
+#include "trace.h"
+
+/* Data processed per bottom-half run before yielding to the main loop */
+#define SVACC_SLICE_BYTES   (4 * MiB)
+/* Cost charged for a descriptor without data, and for a probed page */
+#define SVACC_DESC_COST     256
+
+typedef enum SvaccStep {
+    SVACC_STEP_DONE,        /* op finished, record and interrupt done */
+    SVACC_STEP_PARKED,      /* waiting on something else */
+    SVACC_STEP_YIELD,       /* slice used up */
+    SVACC_STEP_STOP,        /* engine cannot run (halt, bus mastering off) */
+} SvaccStep;
+
+void svacc_desc_parse(SvaccDesc *d, const uint8_t *raw)
+{
+    memcpy(d->raw, raw, SVACC_DESC_SIZE);
+    d->pasid_priv = ldl_le_p(raw + SVACC_DESC_PASID_PRIV);
+    d->opcode = raw[SVACC_DESC_OPCODE];
+    d->flags = lduw_le_p(raw + SVACC_DESC_FLAGS);
+    d->compl_addr = ldq_le_p(raw + SVACC_DESC_COMPL_ADDR);
+    d->src = ldq_le_p(raw + SVACC_DESC_SRC);
+    d->dst = ldq_le_p(raw + SVACC_DESC_DST);
+    d->size = ldl_le_p(raw + SVACC_DESC_XFER_SIZE);
+    d->op0 = ldq_le_p(raw + SVACC_DESC_OP0);
+}
+
+void svacc_engine_kick(SvaccState *s)
+{
+    qemu_bh_schedule(s->bh);
+}
+
+void svacc_job_free(SvaccState *s, SvaccJob *job)
+{
+    svacc_job_release_prgs(s, job);
+    g_free(job);
+}
+
+/* Drop everything queued or executing in WQ n, without records. */
+void svacc_wq_flush(SvaccState *s, int n)
+{
+    SvaccWQ *wq = &s->wq[n];
+
+    if (wq->job) {
+        svacc_job_free(s, wq->job);
+        wq->job = NULL;
+    }
+    wq->head = 0;
+    wq->count = 0;
+}
+
+bool svacc_wq_submit(SvaccState *s, int n, const uint8_t *raw, uint8_t *st)
+{
+    SvaccWQ *wq = &s->wq[n];
+    SvaccQueued *q;
+    uint32_t pp;
+
+    if (wq->count + (wq->job ? 1 : 0) >= wq->ring_size) {
+        *st = SVACC_SUBMIT_RETRY;
+        trace_svacc_submit(n, raw[SVACC_DESC_OPCODE], 0, *st);
+        return false;
+    }
+    q = &wq->ring[(wq->head + wq->count) % wq->ring_size];
+    memcpy(q->raw, raw, SVACC_DESC_SIZE);
+    q->seq = s->next_seq++;
+    if (wq->cfg0 & SVACC_WQCFG0_DEDICATED) {
+        q->pasid = wq->cfg1 & SVACC_WQCFG1_PASID_MASK;
+        q->priv = wq->cfg1 & SVACC_WQCFG1_PRIV;
+    } else {
+        pp = ldl_le_p(raw + SVACC_DESC_PASID_PRIV);
+        q->pasid = pp & SVACC_DESC_PASID_MASK;
+        q->priv = pp & SVACC_DESC_PRIV;
+    }
+    wq->count++;
+    *st = SVACC_SUBMIT_ACCEPTED;
+    trace_svacc_submit(n, raw[SVACC_DESC_OPCODE], q->pasid, *st);
+    svacc_engine_kick(s);
+    return true;
+}
+
+/* Is a descriptor with @pasid accepted before @before_seq still pending? */
+bool svacc_pasid_busy(SvaccState *s, uint32_t pasid, uint64_t before_seq,
+                      const SvaccJob *except)
+{
+    int n;
+    uint32_t i;
+
+    for (n = 0; n < s->num_wqs; n++) {
+        SvaccWQ *wq = &s->wq[n];
+
+        if (wq->job && wq->job != except && wq->job->pasid == pasid &&
+            wq->job->seq < before_seq) {
+            return true;
+        }
+        for (i = 0; i < wq->count; i++) {
+            SvaccQueued *q = &wq->ring[(wq->head + i) % wq->ring_size];
+
+            if (q->pasid == pasid && q->seq < before_seq) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+void svacc_abort_pasid(SvaccState *s, uint32_t pasid)
+{
+    int n;
+    uint32_t i, kept;
+
+    for (n = 0; n < s->num_wqs; n++) {
+        SvaccWQ *wq = &s->wq[n];
+
+        if (wq->job && wq->job->pasid == pasid) {
+            svacc_job_free(s, wq->job);
+            wq->job = NULL;
+        }
+        kept = 0;
+        for (i = 0; i < wq->count; i++) {
+            SvaccQueued *q = &wq->ring[(wq->head + i) % wq->ring_size];
+
+            if (q->pasid != pasid) {
+                wq->ring[(wq->head + kept) % wq->ring_size] = *q;
+                kept++;
+            }
+        }
+        wq->count = kept;
+    }
+}
+
+void svacc_fault_resp(SvaccState *s, uint32_t val)
+{
+    uint16_t id = val & 0xffff;
+    unsigned resp = (val >> 16) & 0xff;
+    int n;
+
+    trace_svacc_fault_resp(id, resp);
+    for (n = 0; n < s->num_wqs; n++) {
+        SvaccJob *job = s->wq[n].job;
+
+        if (job && job->park == SVACC_PARK_FAULT && job->fault_id == id) {
+            job->park = SVACC_PARK_NONE;
+            job->fail_armed = resp == SVACC_FAULT_RESP_FAIL;
+            svacc_engine_kick(s);
+            return;
+        }
+    }
+}
+
+void svacc_engine_stall_timer(void *opaque)
+{
+    SvaccState *s = opaque;
+    int64_t now = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
+    int64_t next = INT64_MAX;
+    int n;
+
+    for (n = 0; n < s->num_wqs; n++) {
+        SvaccJob *job = s->wq[n].job;
+
+        if (job && job->park == SVACC_PARK_STALL) {
+            if (job->stall_until <= now) {
+                job->park = SVACC_PARK_NONE;
+            } else {
+                next = MIN(next, job->stall_until);
+            }
+        }
+    }
+    if (next != INT64_MAX) {
+        timer_mod(s->stall_timer, next);
+    }
+    svacc_engine_kick(s);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Data movement on translated (guest-physical or bus) addresses */
+
+static void svacc_copy(SvaccState *s, hwaddr spa, hwaddr dpa, uint64_t n)
+{
+    AddressSpace *as = svacc_data_as(s);
+    MemTxAttrs attrs = MEMTXATTRS_UNSPECIFIED;
+
+    while (n) {
+        hwaddr l1 = n, l2 = n, l;
+        void *sp = address_space_map(as, spa, &l1, false, attrs);
+        void *dp = sp ? address_space_map(as, dpa, &l2, true, attrs) : NULL;
+
+        if (sp && dp) {
+            l = MIN(l1, l2);
+            memmove(dp, sp, l);
+            address_space_unmap(as, dp, l2, true, l);
+            address_space_unmap(as, sp, l1, false, l);
+        } else {
+            uint8_t buf[SVACC_PAGE_SIZE];
+
+            if (sp) {
+                address_space_unmap(as, sp, l1, false, 0);
+            }
+            l = MIN(n, sizeof(buf));
+            address_space_read(as, spa, attrs, buf, l);
+            address_space_write(as, dpa, attrs, buf, l);
+        }
+        spa += l;
+        dpa += l;
+        n -= l;
+    }
+}
+
+static void svacc_pattern(uint8_t *buf, size_t len, uint64_t pattern,
+                          uint64_t phase)
+{
+    size_t i;
+
+    for (i = 0; i < len; i++) {
+        buf[i] = pattern >> (8 * ((phase + i) & 7));
+    }
+}
+
+/* ---------------------------------------------------------------------- */
+/* Descriptor execution */
+
+static void svacc_op_finish(SvaccOp *op, uint8_t status)
+{
+    op->status = status;
+    op->executed = true;
+}
+
+static void svacc_op_fault(SvaccOp *op, uint64_t va, bool write,
+                           uint64_t done)
+{
+    op->fault_addr = va;
+    op->fault_info = write ? SVACC_FAULT_INFO_W : SVACC_FAULT_INFO_R;
+    op->bytes_completed = done;
+    if (op->d.opcode == SVACC_OP_CRC32C) {
+        op->result_value = op->crc;
+    }
+    svacc_op_finish(op, SVACC_STATUS_PAGE_FAULT);
+}
+
+/*
+ * Translate one access of @op.  Returns true with *pa / *len when the
+ * access can go ahead; otherwise the op is finished (fault, denied) or
+ * *step says why the job cannot continue.
+ */
+static bool svacc_op_xlate(SvaccState *s, SvaccJob *job, SvaccOp *op,
+                           uint64_t va, uint64_t end, bool write,
+                           hwaddr *pa, uint64_t *len, SvaccStep *step)
+{
+    bool bof = op->d.flags & SVACC_FLAG_BOF;
+    uint64_t done = op->overlap ? 0 : op->done;
+
+    switch (svacc_translate(s, job, va, end, write, bof, pa, len)) {
+    case SVACC_XLATE_OK:
+        return true;
+    case SVACC_XLATE_PARK:
+        *step = SVACC_STEP_PARKED;
+        return false;
+    case SVACC_XLATE_FAULT:
+        svacc_op_fault(op, va, write, done);
+        break;
+    case SVACC_XLATE_DENIED:
+        svacc_op_finish(op, SVACC_STATUS_ACCESS_DENIED);
+        break;
+    case SVACC_XLATE_HALT:
+    case SVACC_XLATE_STOP:
+        *step = SVACC_STEP_STOP;
+        return false;
+    }
+    *step = SVACC_STEP_DONE;
+    return false;
+}
+
+static bool svacc_desc_rsvd(const SvaccDesc *d, bool check_pp)
+{
+    if ((d->flags & SVACC_FLAG_RSVD) || d->raw[5] ||
+        ldl_le_p(d->raw + 0x24) || ldq_le_p(d->raw + 0x30) ||
+        ldq_le_p(d->raw + 0x38)) {
+        return true;
+    }
+    return check_pp && (d->pasid_priv & SVACC_DESC_PP_RSVD);
+}
+
+/* Static checks, then the address space.  Returns false if halted. */
+static bool svacc_op_start(SvaccState *s, SvaccJob *job, SvaccOp *op,
+                           bool elem)
+{
+    SvaccDesc *d = &op->d;
+
+    op->started = true;
+    if (d->opcode >= SVACC_OP_NUM ||
+        (elem && (d->opcode == SVACC_OP_BATCH ||
+                  d->opcode == SVACC_OP_DRAIN))) {
+        svacc_op_finish(op, SVACC_STATUS_INVALID_OPCODE);
+        return true;
+    }
+    if (svacc_desc_rsvd(d, job->shared && !elem)) {
+        svacc_op_finish(op, SVACC_STATUS_INVALID_FLAGS);
+        return true;
+    }
+    if (d->opcode == SVACC_OP_BATCH) {
+        if (!d->size || d->size > SVACC_MAX_BATCH) {
+            svacc_op_finish(op, SVACC_STATUS_INVALID_SIZE);
+            return true;
+        }
+        if (d->src & (SVACC_DESC_SIZE - 1)) {
+            svacc_op_finish(op, SVACC_STATUS_MISALIGNED);
+            return true;
+        }
+    } else if (d->opcode >= SVACC_OP_MEMMOVE &&
+               d->size > (1ull << SVACC_MAX_XFER_LOG2)) {
+        svacc_op_finish(op, SVACC_STATUS_INVALID_SIZE);
+        return true;
+    }
+    switch (svacc_check_context(s, job->pasid, job->priv)) {
+    case SVACC_XLATE_OK:
+        break;
+    case SVACC_XLATE_HALT:
+        return false;
+    default:
+        svacc_op_finish(op, SVACC_STATUS_ACCESS_DENIED);
+        return true;
+    }
+    op->crc = d->op0;
+    op->overlap = d->opcode == SVACC_OP_MEMMOVE && d->dst > d->src &&
+                  d->dst < d->src + d->size;
+    return true;
+}
+
+static SvaccStep svacc_exec_memmove(SvaccState *s, SvaccJob *job,
+                                    SvaccOp *op, int64_t *budget)
+{
+    SvaccDesc *d = &op->d;
+    uint64_t slen, dlen, n, end, off;
+    hwaddr spa, dpa;
+    SvaccStep step;
+
+    /*
+     * Destination above an overlapping source: every page is translated
+     * first (faults are reported with nothing written), then the copy runs
+     * downwards so that the source is read before it is overwritten.
+     */
+    while (op->overlap && op->probe < d->size) {
+        if (*budget <= 0) {
+            return SVACC_STEP_YIELD;
+        }
+        if (!svacc_op_xlate(s, job, op, d->src + op->probe, d->src + d->size,
+                            false, &spa, &slen, &step) ||
+            !svacc_op_xlate(s, job, op, d->dst + op->probe, d->dst + d->size,
+                            true, &dpa, &dlen, &step)) {
+            return step;
+        }
+        op->probe += MIN(MIN(slen, dlen), d->size - op->probe);
+        *budget -= SVACC_DESC_COST;
+    }
+
+    while (op->done < d->size) {
+        if (*budget <= 0) {
+            return SVACC_STEP_YIELD;
+        }
+        if (op->overlap) {
+            end = d->size - op->done;
+            n = MIN(end, ((d->src + end - 1) & ~SVACC_PAGE_MASK) + 1);
+            n = MIN(n, ((d->dst + end - 1) & ~SVACC_PAGE_MASK) + 1);
+            off = end - n;
+        } else {
+            off = op->done;
+            n = d->size - off;
+        }
+        if (!svacc_op_xlate(s, job, op, d->src + off, d->src + d->size,
+                            false, &spa, &slen, &step) ||
+            !svacc_op_xlate(s, job, op, d->dst + off, d->dst + d->size,
+                            true, &dpa, &dlen, &step)) {
+            return step;
+        }
+        n = MIN(n, MIN(slen, dlen));
+        svacc_copy(s, spa, dpa, n);
+        op->done += n;
+        s->counters[SVACC_CNT_BYTES] += n;
+        *budget -= n;
+    }
+    return SVACC_STEP_DONE;
+}
+
+static SvaccStep svacc_exec_memfill(SvaccState *s, SvaccJob *job,
+                                    SvaccOp *op, int64_t *budget)
+{
+    SvaccDesc *d = &op->d;
+    uint8_t buf[SVACC_PAGE_SIZE + 8];
+    uint64_t dlen, n;
+    hwaddr dpa;
+    SvaccStep step;
+
+    svacc_pattern(buf, sizeof(buf), d->op0, 0);
+    while (op->done < d->size) {
+        if (*budget <= 0) {
+            return SVACC_STEP_YIELD;
+        }
+        if (!svacc_op_xlate(s, job, op, d->dst + op->done, d->dst + d->size,
+                            true, &dpa, &dlen, &step)) {
+            return step;
+        }
+        n = MIN(dlen, d->size - op->done);
+        address_space_write(svacc_data_as(s), dpa, MEMTXATTRS_UNSPECIFIED,
+                            buf + (op->done & 7), n);
+        op->done += n;
+        s->counters[SVACC_CNT_BYTES] += n;
+        *budget -= n;
+    }
+    return SVACC_STEP_DONE;
+}
+
+/* COMPARE, COMPARE_PATTERN and CRC32C: read-only passes over SRC */
+static SvaccStep svacc_exec_read(SvaccState *s, SvaccJob *job, SvaccOp *op,
+                                 int64_t *budget)
+{
+    SvaccDesc *d = &op->d;
+    AddressSpace *as = svacc_data_as(s);
+    uint8_t a[SVACC_PAGE_SIZE], b[SVACC_PAGE_SIZE];
+    uint64_t slen, dlen, n, i;
+    hwaddr spa, dpa;
+    SvaccStep step;
+
+    while (op->done < d->size) {
+        if (*budget <= 0) {
+            return SVACC_STEP_YIELD;
+        }
+        if (!svacc_op_xlate(s, job, op, d->src + op->done, d->src + d->size,
+                            false, &spa, &slen, &step)) {
+            return step;
+        }
+        n = MIN(slen, d->size - op->done);
+        if (d->opcode == SVACC_OP_COMPARE) {
+            if (!svacc_op_xlate(s, job, op, d->dst + op->done,
+                                d->dst + d->size, false, &dpa, &dlen,
+                                &step)) {
+                return step;
+            }
+            n = MIN(n, dlen);
+            address_space_read(as, dpa, MEMTXATTRS_UNSPECIFIED, b, n);
+        } else if (d->opcode == SVACC_OP_COMPARE_PATTERN) {
+            svacc_pattern(b, n, d->op0, op->done);
+        }
+        address_space_read(as, spa, MEMTXATTRS_UNSPECIFIED, a, n);
+        s->counters[SVACC_CNT_BYTES] += n;
+        *budget -= n;
+        if (d->opcode == SVACC_OP_CRC32C) {
+            /* qemu's crc32c() inverts its result; the device does not */
+            op->crc = ~crc32c(op->crc, a, n);
+            op->done += n;
+            continue;
+        }
+        if (memcmp(a, b, n)) {
+            for (i = 0; a[i] == b[i]; i++) {
+                continue;
+            }
+            op->result = 1;
+            op->result_value = op->done + i;
+            op->done = d->size;
+            return SVACC_STEP_DONE;
+        }
+        op->done += n;
+    }
+    if (d->opcode == SVACC_OP_CRC32C) {
+        op->result_value = op->crc;
+    }
+    return SVACC_STEP_DONE;
+}
+
+static SvaccStep svacc_op_step(SvaccState *s, SvaccJob *job, SvaccOp *op,
+                               bool elem, int64_t *budget);
+
+static SvaccStep svacc_exec_batch(SvaccState *s, SvaccJob *job,
+                                  int64_t *budget)
+{
+    SvaccOp *op = &job->top;
+    uint8_t raw[SVACC_DESC_SIZE];
+    uint64_t va, len;
+    hwaddr pa;
+    SvaccStep step;
+
+    for (;;) {
+        if (job->elem_active) {
+            step = svacc_op_step(s, job, &job->elem, true, budget);
+            if (step != SVACC_STEP_DONE) {
+                return step;
+            }
+            if (job->elem.status == SVACC_STATUS_SUCCESS) {
+                job->bok++;
+            }
+            job->elem_active = false;
+            job->bidx++;
+        }
+        if (job->bidx == op->d.size) {
+            op->bytes_completed = job->bok;
+            svacc_op_finish(op, job->bok == op->d.size ?
+                            SVACC_STATUS_SUCCESS : SVACC_STATUS_BATCH_ERROR);
+            return SVACC_STEP_DONE;
+        }
+        if (*budget <= 0) {
+            return SVACC_STEP_YIELD;
+        }
+        va = op->d.src + (uint64_t)job->bidx * SVACC_DESC_SIZE;
+        if (!svacc_op_xlate(s, job, op, va,
+                            op->d.src + (uint64_t)op->d.size * SVACC_DESC_SIZE,
+                            false, &pa, &len, &step)) {
+            if (op->executed) {
+                op->bytes_completed = job->bok;
+            }
+            return step;
+        }
+        if (address_space_read(svacc_data_as(s), pa, MEMTXATTRS_UNSPECIFIED,
+                               raw, sizeof(raw)) != MEMTX_OK) {
+            svacc_op_fault(op, va, false, job->bok);
+            return SVACC_STEP_DONE;
+        }
+        memset(&job->elem, 0, sizeof(job->elem));
+        svacc_desc_parse(&job->elem.d, raw);
+        job->elem_active = true;
+    }
+}
+
+static bool svacc_op_record(SvaccState *s, SvaccJob *job, SvaccOp *op,
+                            SvaccStep *step)
+{
+    uint64_t va = op->d.compl_addr, len;
+    uint8_t cr[SVACC_CR_SIZE];
+    uint8_t code = 0;
+    hwaddr pa;
+
+    if (va & (SVACC_CR_SIZE - 1)) {
+        code = SVACC_SWERR_CR_MISALIGNED;
+    } else {
+        switch (svacc_translate(s, job, va, va + SVACC_CR_SIZE, true,
+                                op->d.flags & SVACC_FLAG_BOF, &pa, &len)) {
+        case SVACC_XLATE_OK:
+            memset(cr, 0, sizeof(cr));
+            cr[SVACC_CR_RESULT] = op->result;
+            cr[SVACC_CR_FAULT_INFO] = op->fault_info;
+            cr[SVACC_CR_OPCODE] = op->d.opcode;
+            stl_le_p(cr + SVACC_CR_BYTES_COMPLETED, op->bytes_completed);
+            stq_le_p(cr + SVACC_CR_FAULT_ADDR, op->fault_addr);
+            stq_le_p(cr + SVACC_CR_RESULT_VALUE, op->result_value);
+            cr[SVACC_CR_STATUS] = op->status;
+            /* status byte last: a reader that sees it sees the record */
+            if (address_space_write(svacc_data_as(s), pa + 1,
+                                    MEMTXATTRS_UNSPECIFIED, cr + 1,
+                                    SVACC_CR_SIZE - 1) != MEMTX_OK ||
+                address_space_write(svacc_data_as(s), pa,
+                                    MEMTXATTRS_UNSPECIFIED, cr, 1) !=
+                MEMTX_OK) {
+                code = SVACC_SWERR_CR_FAULT;
+            }
+            break;
+        case SVACC_XLATE_PARK:
+            *step = SVACC_STEP_PARKED;
+            return false;
+        case SVACC_XLATE_HALT:
+        case SVACC_XLATE_STOP:
+            *step = SVACC_STEP_STOP;
+            return false;
+        default:
+            code = SVACC_SWERR_CR_FAULT;
+        }
+    }
+    if (code) {
+        svacc_log_swerr(s, code, job->wq, op->d.opcode, job->pasid,
+                        job->priv, va, op->status, 0);
+    }
+    return true;
+}
+
+static void svacc_op_complete(SvaccState *s, SvaccJob *job, SvaccOp *op)
+{
+    PCIDevice *pdev = PCI_DEVICE(s);
+
+    trace_svacc_complete(job->wq, op->d.opcode, op->status,
+                         op->bytes_completed);
+    if (!(op->d.flags & SVACC_FLAG_RCI)) {
+        return;
+    }
+    s->irq_count++;
+    if (s->inject_drop_irq && !(s->irq_count % s->inject_drop_irq)) {
+        return;
+    }
+    if (msix_enabled(pdev)) {
+        msix_notify(pdev, SVACC_MSIX_WQ(job->wq));
+    }
+}
+
+static SvaccStep svacc_op_step(SvaccState *s, SvaccJob *job, SvaccOp *op,
+                               bool elem, int64_t *budget)
+{
+    SvaccStep step = SVACC_STEP_DONE;
+
+    if (!op->started && !svacc_op_start(s, job, op, elem)) {
+        return SVACC_STEP_STOP;
+    }
+    if (!op->executed) {
+        switch (op->d.opcode) {
+        case SVACC_OP_NOP:
+            *budget -= SVACC_DESC_COST;
+            break;
+        case SVACC_OP_DRAIN:
+            if (svacc_pasid_busy(s, job->pasid, job->seq, job)) {
+                job->park = SVACC_PARK_DRAIN;
+                return SVACC_STEP_PARKED;
+            }
+            *budget -= SVACC_DESC_COST;
+            break;
+        case SVACC_OP_MEMMOVE:
+            step = svacc_exec_memmove(s, job, op, budget);
+            break;
+        case SVACC_OP_MEMFILL:
+            step = svacc_exec_memfill(s, job, op, budget);
+            break;
+        case SVACC_OP_BATCH:
+            step = svacc_exec_batch(s, job, budget);
+            break;
+        default:
+            step = svacc_exec_read(s, job, op, budget);
+            break;
+        }
+        if (step != SVACC_STEP_DONE) {
+            return step;
+        }
+        if (!op->executed) {
+            if (op->d.opcode >= SVACC_OP_MEMMOVE &&
+                op->d.opcode != SVACC_OP_BATCH) {
+                op->bytes_completed = op->d.size;
+            }
+            svacc_op_finish(op, SVACC_STATUS_SUCCESS);
+        }
+    }
+    if (!op->counted) {
+        op->counted = true;
+        s->counters[SVACC_CNT_DESC_COMPLETED]++;
+        if (op->status != SVACC_STATUS_SUCCESS) {
+            s->counters[SVACC_CNT_ERRORS]++;
+        }
+    }
+    if ((op->d.flags & SVACC_FLAG_CRAV) &&
+        !svacc_op_record(s, job, op, &step)) {
+        return step;
+    }
+    svacc_op_complete(s, job, op);
+    return SVACC_STEP_DONE;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Scheduling */
+
+static bool svacc_wq_runnable(SvaccState *s, SvaccWQ *wq)
+{
+    SvaccJob *job = wq->job;
+
+    if (!wq->enabled) {
+        return false;
+    }
+    if (!job) {
+        return wq->count > 0;
+    }
+    if (job->park == SVACC_PARK_DRAIN &&
+        !svacc_pasid_busy(s, job->pasid, job->seq, job)) {
+        job->park = SVACC_PARK_NONE;
+    }
+    return job->park == SVACC_PARK_NONE;
+}
+
+/* Highest priority first, round-robin among equals. */
+static int svacc_pick_wq(SvaccState *s)
+{
+    int best = -1, best_prio = -1;
+    unsigned i;
+
+    for (i = 0; i < s->num_wqs; i++) {
+        unsigned n = (s->rr_next + i) % s->num_wqs;
+        SvaccWQ *wq = &s->wq[n];
+        int prio = (wq->cfg0 & SVACC_WQCFG0_PRIO_MASK) >>
+                   SVACC_WQCFG0_PRIO_SHIFT;
+
+        if (prio > best_prio && svacc_wq_runnable(s, wq)) {
+            best = n;
+            best_prio = prio;
+        }
+    }
+    if (best >= 0) {
+        s->rr_next = (best + 1) % s->num_wqs;
+    }
+    return best;
+}
+
+static SvaccJob *svacc_job_start(SvaccState *s, int n)
+{
+    SvaccWQ *wq = &s->wq[n];
+    SvaccQueued *q = &wq->ring[wq->head];
+    SvaccJob *job = g_new0(SvaccJob, 1);
+
+    job->wq = n;
+    job->seq = q->seq;
+    job->pasid = q->pasid;
+    job->priv = q->priv;
+    job->shared = !(wq->cfg0 & SVACC_WQCFG0_DEDICATED);
+    svacc_desc_parse(&job->top.d, q->raw);
+    wq->head = (wq->head + 1) % wq->ring_size;
+    wq->count--;
+    wq->job = job;
+
+    if (s->inject_stall_us) {
+        job->park = SVACC_PARK_STALL;
+        job->stall_until = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) +
+                           (int64_t)s->inject_stall_us * SCALE_US;
+        if (!timer_pending(s->stall_timer) ||
+            timer_expire_time_ns(s->stall_timer) > job->stall_until) {
+            timer_mod(s->stall_timer, job->stall_until);
+        }
+    }
+    return job;
+}
+
+void svacc_engine_bh(void *opaque)
+{
+    SvaccState *s = opaque;
+    int64_t budget = SVACC_SLICE_BYTES;
+    SvaccStep step;
+    SvaccWQ *wq;
+    int n;
+
+    while (budget > 0 && svacc_enabled(s) && PCI_DEVICE(s)->is_master) {
+        n = svacc_pick_wq(s);
+        if (n < 0) {
+            return;
+        }
+        wq = &s->wq[n];
+        if (!wq->job && svacc_job_start(s, n)->park != SVACC_PARK_NONE) {
+            continue;
+        }
+        step = svacc_op_step(s, wq->job, &wq->job->top, false, &budget);
+        if (step == SVACC_STEP_STOP) {
+            break;
+        }
+        if (step == SVACC_STEP_DONE && wq->job) {
+            svacc_job_free(s, wq->job);
+            wq->job = NULL;
+            svacc_check_commands(s);
+        }
+    }
+    if (s->gensts & SVACC_GENSTS_HALTED) {
+        /* jobs are freed here, never under a translation that halted */
+        for (n = 0; n < s->num_wqs; n++) {
+            svacc_wq_flush(s, n);
+        }
+        return;
+    }
+    if (budget <= 0) {
+        qemu_bh_schedule(s->bh);
+    }
+}

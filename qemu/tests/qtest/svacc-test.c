@@ -1,0 +1,1284 @@
+/*
+ * QTest for the svacc shared-virtual-addressing accelerator
+ *
+ * Runs the device in device-page-table (DEVPT) mode with context and page
+ * tables built in guest memory by the test, and checks every operation
+ * byte for byte, faults and resume, partial completion, the documented
+ * error statuses, portal assembly rules and the device commands.
+ *
+ * Copyright (c) 2026 The svacc authors
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "qemu/units.h"
+#include "qemu/bswap.h"
+#include "libqtest.h"
+#include "libqos/libqos-pc.h"
+#include "libqos/pci.h"
+#include "hw/pci/pci_regs.h"
+#include "hw/misc/svacc_regs.h"
+
+#define PAGE            4096ull
+#define DEVFN           QPCI_DEVFN(4, 0)
+#define CTX_ENTRIES     16
+#define FQ_ENTRIES      16
+#define WQ_SHARED       0
+#define WQ_DED          1
+#define PASID_A         1
+#define PASID_B         2
+#define PASID_NOCTX     5
+#define CR_VA           0x10000000ull
+#define ARRAY_VA        0x10010000ull
+#define BUF_VA          0x20000000ull
+
+typedef struct T {
+    QOSState *qs;
+    QTestState *qts;
+    QPCIDevice *dev;
+    QPCIBar regs;
+    QPCIBar portals;
+    uint64_t ctx;
+    uint64_t fq;
+    int crs;
+} T;
+
+/* ---------------------------------------------------------------------- */
+/* Helpers */
+
+static uint32_t rd32(T *t, uint64_t off)
+{
+    return qpci_io_readl(t->dev, t->regs, off);
+}
+
+static uint64_t rd64(T *t, uint64_t off)
+{
+    return qpci_io_readq(t->dev, t->regs, off);
+}
+
+static void wr32(T *t, uint64_t off, uint32_t v)
+{
+    qpci_io_writel(t->dev, t->regs, off, v);
+}
+
+static void wr64(T *t, uint64_t off, uint64_t v)
+{
+    qpci_io_writeq(t->dev, t->regs, off, v);
+}
+
+static uint64_t galloc(T *t, uint64_t size)
+{
+    uint64_t a = guest_alloc(&t->qs->alloc, size + PAGE);
+
+    a = ROUND_UP(a, PAGE);
+    qtest_memset(t->qts, a, 0, size);
+    return a;
+}
+
+/* Map one 4 KiB page (or a 2 MiB page with @huge) in the PASID's table */
+static void map_page(T *t, uint32_t pasid, uint64_t va, uint64_t pa,
+                     bool write, bool huge)
+{
+    uint64_t ce_addr = t->ctx + pasid * SVACC_CTX_ENTRY_SIZE;
+    uint64_t ce = qtest_readq(t->qts, ce_addr);
+    uint64_t table, e;
+    int level;
+
+    if (!(ce & SVACC_CTX_VALID)) {
+        ce = galloc(t, PAGE) | SVACC_CTX_VALID | SVACC_CTX_PRIV_OK;
+        qtest_writeq(t->qts, ce_addr, ce);
+    }
+    table = ce & SVACC_PTE_ADDR_MASK;
+    for (level = 4; level > (huge ? 2 : 1); level--) {
+        uint64_t slot = table + ((va >> (12 + 9 * (level - 1))) & 511) * 8;
+
+        e = qtest_readq(t->qts, slot);
+        if (!(e & SVACC_PTE_VALID)) {
+            e = galloc(t, PAGE) | SVACC_PTE_VALID;
+            qtest_writeq(t->qts, slot, e);
+        }
+        table = e & SVACC_PTE_ADDR_MASK;
+    }
+    qtest_writeq(t->qts, table + ((va >> (huge ? 21 : 12)) & 511) * 8,
+                 pa | SVACC_PTE_VALID | (write ? SVACC_PTE_WRITE : 0) |
+                 (huge ? SVACC_PTE_LEAF : 0));
+}
+
+/* Test-side walk: VA -> guest physical, 0 when unmapped */
+static uint64_t va2pa(T *t, uint32_t pasid, uint64_t va)
+{
+    uint64_t e = qtest_readq(t->qts, t->ctx + pasid * SVACC_CTX_ENTRY_SIZE);
+    int level;
+
+    for (level = 4; level >= 1; level--) {
+        if (!(e & SVACC_PTE_VALID)) {
+            return 0;
+        }
+        e = qtest_readq(t->qts, (e & SVACC_PTE_ADDR_MASK) +
+                        ((va >> (12 + 9 * (level - 1))) & 511) * 8);
+        if (level == 2 && (e & SVACC_PTE_LEAF)) {
+            return (e & SVACC_PTE_VALID) ?
+                   (e & SVACC_PTE_ADDR_MASK) + (va & (2 * MiB - 1)) : 0;
+        }
+    }
+    return (e & SVACC_PTE_VALID) ?
+           (e & SVACC_PTE_ADDR_MASK) + (va & (PAGE - 1)) : 0;
+}
+
+static void set_pte(T *t, uint32_t pasid, uint64_t va, uint64_t val)
+{
+    uint64_t e = qtest_readq(t->qts, t->ctx + pasid * SVACC_CTX_ENTRY_SIZE);
+    int level;
+
+    for (level = 4; level > 1; level--) {
+        e = qtest_readq(t->qts, (e & SVACC_PTE_ADDR_MASK) +
+                        ((va >> (12 + 9 * (level - 1))) & 511) * 8);
+    }
+    qtest_writeq(t->qts, (e & SVACC_PTE_ADDR_MASK) +
+                 ((va >> 12) & 511) * 8, val);
+}
+
+/* Back [va, va + npages) with separately allocated (scattered) pages */
+static void map_buf(T *t, uint32_t pasid, uint64_t va, int npages,
+                    bool write)
+{
+    int i;
+
+    for (i = 0; i < npages; i++) {
+        map_page(t, pasid, va + i * PAGE, galloc(t, PAGE), write, false);
+    }
+}
+
+static void vwrite(T *t, uint32_t pasid, uint64_t va, const void *buf,
+                   size_t len)
+{
+    const uint8_t *p = buf;
+
+    while (len) {
+        size_t n = MIN(len, PAGE - (va & (PAGE - 1)));
+        uint64_t pa = va2pa(t, pasid, va);
+
+        g_assert(pa);
+        qtest_memwrite(t->qts, pa, p, n);
+        va += n;
+        p += n;
+        len -= n;
+    }
+}
+
+static void vread(T *t, uint32_t pasid, uint64_t va, void *buf, size_t len)
+{
+    uint8_t *p = buf;
+
+    while (len) {
+        size_t n = MIN(len, PAGE - (va & (PAGE - 1)));
+        uint64_t pa = va2pa(t, pasid, va);
+
+        g_assert(pa);
+        qtest_memread(t->qts, pa, p, n);
+        va += n;
+        p += n;
+        len -= n;
+    }
+}
+
+static void mkdesc(uint8_t *d, uint32_t pasid_priv, uint8_t op,
+                   uint16_t flags, uint64_t cr, uint64_t src, uint64_t dst,
+                   uint32_t size, uint64_t op0)
+{
+    memset(d, 0, SVACC_DESC_SIZE);
+    stl_le_p(d + SVACC_DESC_PASID_PRIV, pasid_priv);
+    d[SVACC_DESC_OPCODE] = op;
+    stw_le_p(d + SVACC_DESC_FLAGS, flags);
+    stq_le_p(d + SVACC_DESC_COMPL_ADDR, cr);
+    stq_le_p(d + SVACC_DESC_SRC, src);
+    stq_le_p(d + SVACC_DESC_DST, dst);
+    stl_le_p(d + SVACC_DESC_XFER_SIZE, size);
+    stq_le_p(d + SVACC_DESC_OP0, op0);
+}
+
+static uint64_t portal(int wq, bool priv)
+{
+    return wq * SVACC_WQ_PORTALS_SIZE + (priv ? SVACC_PORTAL_PRIV_OFFSET : 0);
+}
+
+static uint32_t submit_status(T *t, int wq, bool priv)
+{
+    return qpci_io_readl(t->dev, t->portals,
+                         portal(wq, priv) + SVACC_PORTAL_SUBMIT_STATUS);
+}
+
+/* Write the eight quadwords, return the submission status byte */
+static uint8_t submit(T *t, int wq, bool priv, const uint8_t *d)
+{
+    int i;
+
+    for (i = 0; i < 8; i++) {
+        qpci_io_writeq(t->dev, t->portals, portal(wq, priv) + i * 8,
+                       ldq_le_p(d + i * 8));
+    }
+    return submit_status(t, wq, priv) & 0xff;
+}
+
+/* A fresh, zeroed completion record address in PASID_A's space */
+static uint64_t new_cr(T *t)
+{
+    uint64_t va = CR_VA + (t->crs++) * SVACC_CR_SIZE;
+    uint8_t zero[SVACC_CR_SIZE] = { 0 };
+
+    g_assert(t->crs * SVACC_CR_SIZE <= PAGE);
+    vwrite(t, PASID_A, va, zero, sizeof(zero));
+    return va;
+}
+
+static uint8_t poll_cr(T *t, uint32_t pasid, uint64_t cr, uint8_t *rec,
+                       int tries)
+{
+    uint64_t pa = va2pa(t, pasid, cr);
+    uint8_t st = 0;
+    int i;
+
+    for (i = 0; i < tries && !st; i++) {
+        st = qtest_readb(t->qts, pa);
+    }
+    if (rec) {
+        qtest_memread(t->qts, pa, rec, SVACC_CR_SIZE);
+    }
+    return st;
+}
+
+/* Wait for a record; returns its status */
+static uint8_t wait_cr(T *t, uint32_t pasid, uint64_t cr, uint8_t *rec)
+{
+    return poll_cr(t, pasid, cr, rec, 100000);
+}
+
+/* A record that must stay unwritten: look a few times */
+static uint8_t peek_cr(T *t, uint32_t pasid, uint64_t cr)
+{
+    return poll_cr(t, pasid, cr, NULL, 50);
+}
+
+static uint8_t wait_cmd(T *t)
+{
+    int i;
+    uint32_t st = SVACC_CMDSTS_ACTIVE;
+
+    for (i = 0; i < 100000 && (st & SVACC_CMDSTS_ACTIVE); i++) {
+        st = rd32(t, SVACC_CMDSTS);
+    }
+    g_assert_false(st & SVACC_CMDSTS_ACTIVE);
+    return st & 0xff;
+}
+
+static uint8_t cmd(T *t, uint32_t c, uint64_t arg)
+{
+    wr64(t, SVACC_CMDARG, arg);
+    wr32(t, SVACC_CMD, c);
+    return wait_cmd(t);
+}
+
+static void wqcfg(T *t, int wq, uint32_t size, bool ded, uint32_t prio,
+                  uint32_t cfg1)
+{
+    wr32(t, SVACC_WQCFG_BASE + SVACC_WQCFG_STRIDE * wq + SVACC_WQCFG0,
+         size | (ded ? SVACC_WQCFG0_DEDICATED : 0) |
+         (prio << SVACC_WQCFG0_PRIO_SHIFT));
+    wr32(t, SVACC_WQCFG_BASE + SVACC_WQCFG_STRIDE * wq + SVACC_WQCFG1, cfg1);
+}
+
+static uint32_t wqsts(T *t, int wq)
+{
+    return rd32(t, SVACC_WQCFG_BASE + SVACC_WQCFG_STRIDE * wq + SVACC_WQSTS);
+}
+
+static T *start(const char *extra)
+{
+    T *t = g_new0(T, 1);
+    uint64_t size;
+
+    t->qs = qtest_pc_boot("-M q35 -nic none -device svacc,addr=04.0%s",
+                          extra);
+    t->qts = t->qs->qts;
+    t->dev = qpci_device_find(t->qs->pcibus, DEVFN);
+    g_assert(t->dev);
+    t->regs = qpci_iomap(t->dev, SVACC_BAR_REGS, &size);
+    g_assert_cmpuint(size, ==, SVACC_REGS_SIZE);
+    t->portals = qpci_iomap(t->dev, SVACC_BAR_PORTALS, &size);
+    qpci_msix_enable(t->dev);
+    qpci_device_enable(t->dev);
+    return t;
+}
+
+static void stop(T *t)
+{
+    g_free(t->dev);
+    qtest_shutdown(t->qs);
+    g_free(t);
+}
+
+/* DEVPT mode, WQ0 shared and WQ1 dedicated to PASID_A, CR page mapped */
+static T *start_devpt(const char *extra)
+{
+    T *t = start(extra);
+
+    t->ctx = galloc(t, CTX_ENTRIES * SVACC_CTX_ENTRY_SIZE);
+    t->fq = galloc(t, FQ_ENTRIES * SVACC_FR_SIZE);
+    wr64(t, SVACC_CTX_BASE, t->ctx);
+    wr32(t, SVACC_CTX_SIZE, CTX_ENTRIES);
+    wr64(t, SVACC_FQ_BASE, t->fq);
+    wr32(t, SVACC_FQ_SIZE, FQ_ENTRIES);
+    wr32(t, SVACC_FQ_CTL, SVACC_FQ_CTL_ENABLE);
+    wr32(t, SVACC_GENCTRL, SVACC_GENCTRL_ENABLE |
+         (SVACC_MODE_DEVPT << SVACC_GENCTRL_MODE_SHIFT));
+    g_assert_cmphex(rd32(t, SVACC_GENSTS), ==, SVACC_GENSTS_ENABLED);
+    wqcfg(t, WQ_SHARED, 16, false, 5, 0);
+    wqcfg(t, WQ_DED, 16, true, 5, PASID_A);
+    g_assert_cmpuint(cmd(t, SVACC_CMD_ENABLE_WQ, WQ_SHARED), ==, 0);
+    g_assert_cmpuint(cmd(t, SVACC_CMD_ENABLE_WQ, WQ_DED), ==, 0);
+    map_buf(t, PASID_A, CR_VA, 1, true);
+    map_page(t, PASID_B, CR_VA, va2pa(t, PASID_A, CR_VA), true, false);
+    return t;
+}
+
+/* Run one descriptor through the dedicated WQ, return its status */
+static uint8_t run(T *t, uint8_t op, uint16_t flags, uint64_t src,
+                   uint64_t dst, uint32_t size, uint64_t op0, uint8_t *rec)
+{
+    uint8_t d[SVACC_DESC_SIZE];
+    uint64_t cr = new_cr(t);
+
+    mkdesc(d, 0, op, flags | SVACC_FLAG_CRAV, cr, src, dst, size, op0);
+    g_assert_cmpuint(submit(t, WQ_DED, false, d), ==,
+                     SVACC_SUBMIT_ACCEPTED);
+    return wait_cr(t, PASID_A, cr, rec);
+}
+
+static uint32_t ref_crc32c(uint32_t crc, const uint8_t *p, size_t len)
+{
+    int k;
+
+    while (len--) {
+        crc ^= *p++;
+        for (k = 0; k < 8; k++) {
+            crc = (crc >> 1) ^ (0x82F63B78 & -(crc & 1));
+        }
+    }
+    return crc;
+}
+
+static void fill_random(uint8_t *p, size_t n, uint32_t seed)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        seed = seed * 1103515245 + 12345;
+        p[i] = seed >> 16;
+    }
+}
+
+/* ---------------------------------------------------------------------- */
+/* Tests */
+
+static void test_identity(void)
+{
+    T *t = start("");
+    QPCIDevice *d = t->dev;
+
+    g_assert_cmphex(qpci_config_readw(d, PCI_VENDOR_ID), ==, SVACC_VENDOR_ID);
+    g_assert_cmphex(qpci_config_readw(d, PCI_DEVICE_ID), ==, SVACC_DEVICE_ID);
+    g_assert_cmphex(qpci_config_readb(d, PCI_REVISION_ID), ==,
+                    SVACC_REVISION);
+    g_assert_cmphex(qpci_config_readw(d, PCI_CLASS_DEVICE), ==, 0x1200);
+    g_assert_cmphex(qpci_config_readb(d, PCI_CLASS_PROG), ==, 0);
+    g_assert_cmphex(qpci_config_readw(d, PCI_SUBSYSTEM_VENDOR_ID), ==,
+                    SVACC_SUBSYS_VENDOR_ID);
+    g_assert_cmphex(qpci_config_readw(d, PCI_SUBSYSTEM_ID), ==,
+                    SVACC_SUBSYS_ID);
+    g_assert_cmphex(qpci_config_readl(d, PCI_BASE_ADDRESS_0) & 0xf, ==,
+                    PCI_BASE_ADDRESS_MEM_TYPE_64);
+    g_assert_cmphex(qpci_config_readl(d, PCI_BASE_ADDRESS_2) & 0xf, ==,
+                    PCI_BASE_ADDRESS_MEM_TYPE_64);
+    g_assert_cmphex(qpci_config_readl(d, PCI_BASE_ADDRESS_4) & 0xf, ==,
+                    PCI_BASE_ADDRESS_MEM_TYPE_64);
+    g_assert_cmpuint(qpci_msix_table_size(d), ==, 5);
+    g_assert_cmphex(qpci_find_capability(d, PCI_CAP_ID_EXP, 0), !=, 0);
+
+    g_assert_cmphex(rd32(t, SVACC_VERSION), ==, SVACC_VERSION_1_0);
+    g_assert_cmphex(rd32(t, SVACC_CAP_OPS), ==, 0xff);
+    g_assert_cmphex(rd32(t, SVACC_CAP_WQ), ==, 4 | (128 << 16));
+    g_assert_cmphex(rd32(t, SVACC_CAP_XLATE), ==, 0x1f);
+    g_assert_cmphex(rd32(t, SVACC_CAP_TLB), ==, 64 | (64 << 16));
+    g_assert_cmphex(rd32(t, SVACC_CAP_LIMITS) & 0xff, >=, 20);
+    g_assert_cmphex(rd32(t, SVACC_CAP_LIMITS) >> 16, >=, 1);
+    g_assert_cmphex(rd32(t, SVACC_GENSTS), ==, 0);
+    g_assert_cmphex(rd32(t, 0x1ffc), ==, 0);        /* undefined offset */
+    stop(t);
+
+    t = start(",pasid=off,ats=off,pri=off,num-wqs=2,wq-depth=32");
+    g_assert_cmphex(rd32(t, SVACC_CAP_XLATE), ==, SVACC_XLATE_DEVPT);
+    g_assert_cmphex(rd32(t, SVACC_CAP_WQ), ==, 2 | (32 << 16));
+    g_assert_cmpuint(qpci_msix_table_size(t->dev), ==, 3);
+    stop(t);
+}
+
+static void test_enable_and_config(void)
+{
+    T *t = start("");
+    uint64_t ctx, fq;
+
+    /* invalid mode */
+    wr32(t, SVACC_GENCTRL, SVACC_GENCTRL_ENABLE);
+    g_assert_cmphex(rd32(t, SVACC_GENSTS), ==, SVACC_GENSTS_ERR |
+                    (SVACC_REASON_BAD_MODE << 8));
+    /* ATS mode while the guest has not enabled PASID / ATS */
+    wr32(t, SVACC_GENCTRL, SVACC_GENCTRL_ENABLE | (SVACC_MODE_ATS << 4));
+    g_assert_cmphex(rd32(t, SVACC_GENSTS), ==, SVACC_GENSTS_ERR |
+                    (SVACC_REASON_NO_PASID_ATS << 8));
+    /* DEVPT without a context table */
+    wr32(t, SVACC_GENCTRL, SVACC_GENCTRL_ENABLE | (SVACC_MODE_DEVPT << 4));
+    g_assert_cmphex(rd32(t, SVACC_GENSTS), ==, SVACC_GENSTS_ERR |
+                    (SVACC_REASON_BAD_CTX << 8));
+    ctx = galloc(t, PAGE);
+    fq = galloc(t, PAGE);
+    wr64(t, SVACC_CTX_BASE, ctx);
+    wr32(t, SVACC_CTX_SIZE, 16);
+    /* fault queue enabled but of invalid size */
+    wr64(t, SVACC_FQ_BASE, fq);
+    wr32(t, SVACC_FQ_SIZE, 24);
+    wr32(t, SVACC_FQ_CTL, SVACC_FQ_CTL_ENABLE);
+    wr32(t, SVACC_GENCTRL, SVACC_GENCTRL_ENABLE | (SVACC_MODE_DEVPT << 4));
+    g_assert_cmphex(rd32(t, SVACC_GENSTS), ==, SVACC_GENSTS_ERR |
+                    (SVACC_REASON_BAD_FQ << 8));
+    wr32(t, SVACC_FQ_SIZE, 16);
+    g_assert_cmphex(rd64(t, SVACC_CTX_BASE), ==, ctx);
+
+    /* ENABLE_WQ before the device is enabled */
+    wqcfg(t, 0, 8, false, 1, 0);
+    g_assert_cmpuint(cmd(t, SVACC_CMD_ENABLE_WQ, 0), ==,
+                     SVACC_CMDSTS_NOT_ENABLED);
+    g_assert_cmpuint(rd32(t, SVACC_WQCFG_BASE + SVACC_WQERR), ==,
+                     SVACC_WQERR_DEV_DISABLED);
+
+    wr32(t, SVACC_GENCTRL, SVACC_GENCTRL_ENABLE | (SVACC_MODE_DEVPT << 4));
+    g_assert_cmphex(rd32(t, SVACC_GENSTS), ==, SVACC_GENSTS_ENABLED);
+    g_assert_true(rd32(t, SVACC_INTCAUSE) & SVACC_INT_CMD_DONE);
+    wr32(t, SVACC_INTCAUSE, SVACC_INT_ALL);
+    g_assert_cmphex(rd32(t, SVACC_INTCAUSE), ==, 0);
+
+    /* WQ configuration errors: size, priority, PASID, total depth */
+    wqcfg(t, 0, 0, false, 1, 0);
+    g_assert_cmpuint(cmd(t, SVACC_CMD_ENABLE_WQ, 0), ==,
+                     SVACC_CMDSTS_INVALID);
+    g_assert_cmpuint(rd32(t, SVACC_WQCFG_BASE + SVACC_WQERR), ==,
+                     SVACC_WQERR_SIZE);
+    g_assert_cmphex(rd64(t, SVACC_SWERR0) & 0xff01, ==,
+                    (SVACC_SWERR_WQ_CONFIG << 8) | 1);
+    g_assert_cmpuint(rd64(t, SVACC_SWERR2), ==, 0);
+    wr32(t, SVACC_SWERR0, 1);
+    g_assert_cmphex(rd64(t, SVACC_SWERR0) & 3, ==, 0);
+    wqcfg(t, 0, 8, false, 0, 0);
+    g_assert_cmpuint(cmd(t, SVACC_CMD_ENABLE_WQ, 0), ==,
+                     SVACC_CMDSTS_INVALID);
+    g_assert_cmpuint(rd32(t, SVACC_WQCFG_BASE + SVACC_WQERR), ==,
+                     SVACC_WQERR_PRIORITY);
+    wqcfg(t, 0, 8, true, 1, 256);   /* pasid-width 8 */
+    g_assert_cmpuint(cmd(t, SVACC_CMD_ENABLE_WQ, 0), ==,
+                     SVACC_CMDSTS_INVALID);
+    g_assert_cmpuint(rd32(t, SVACC_WQCFG_BASE + SVACC_WQERR), ==,
+                     SVACC_WQERR_PASID);
+    wqcfg(t, 0, 100, true, 1, 255);
+    g_assert_cmpuint(cmd(t, SVACC_CMD_ENABLE_WQ, 0), ==, 0);
+    g_assert_cmphex(wqsts(t, 0), ==, SVACC_WQSTS_ENABLED);
+    wqcfg(t, 1, 29, false, 1, 0);
+    g_assert_cmpuint(cmd(t, SVACC_CMD_ENABLE_WQ, 1), ==,
+                     SVACC_CMDSTS_INVALID);
+    g_assert_cmpuint(rd32(t, SVACC_WQCFG_BASE + SVACC_WQCFG_STRIDE +
+                          SVACC_WQERR), ==, SVACC_WQERR_SIZE);
+    wqcfg(t, 1, 28, false, 1, 0);
+    g_assert_cmpuint(cmd(t, SVACC_CMD_ENABLE_WQ, 1), ==, 0);
+    /* config is read-only while enabled */
+    wqcfg(t, 0, 4, false, 2, 0);
+    g_assert_cmphex(rd32(t, SVACC_WQCFG_BASE), ==,
+                    100 | SVACC_WQCFG0_DEDICATED | (1 << 20));
+    /* bad command operands */
+    g_assert_cmpuint(cmd(t, SVACC_CMD_ENABLE_WQ, 4), ==,
+                     SVACC_CMDSTS_INVALID);
+    g_assert_cmpuint(cmd(t, 0x7f, 0), ==, SVACC_CMDSTS_UNKNOWN);
+    g_assert_cmpuint(cmd(t, SVACC_CMD_ABORT_PASID, 1 << 20), ==,
+                     SVACC_CMDSTS_INVALID);
+
+    /* disabling the device with WQs enabled is refused */
+    wr32(t, SVACC_GENCTRL, 0);
+    g_assert_cmphex(rd32(t, SVACC_GENSTS), ==, SVACC_GENSTS_ENABLED |
+                    SVACC_GENSTS_ERR | (SVACC_REASON_WQ_ENABLED << 8));
+    g_assert_cmpuint(cmd(t, SVACC_CMD_DISABLE_WQ, 0), ==, 0);
+    g_assert_cmpuint(cmd(t, SVACC_CMD_DISABLE_WQ, 1), ==, 0);
+    g_assert_cmphex(wqsts(t, 0), ==, 0);
+    wr32(t, SVACC_GENCTRL, 0);
+    g_assert_cmphex(rd32(t, SVACC_GENSTS), ==, 0);
+
+    /* RESET returns everything to reset values */
+    wr32(t, SVACC_INTMASK, 0x3);
+    wr32(t, SVACC_GENCTRL, SVACC_GENCTRL_ENABLE | (SVACC_MODE_DEVPT << 4));
+    wr32(t, SVACC_RESET, 1);
+    g_assert_cmphex(rd32(t, SVACC_GENSTS), ==, 0);
+    g_assert_cmphex(rd32(t, SVACC_GENCTRL), ==, 0);
+    g_assert_cmphex(rd32(t, SVACC_INTMASK), ==, 0);
+    g_assert_cmphex(rd64(t, SVACC_CTX_BASE), ==, 0);
+    g_assert_cmphex(rd32(t, SVACC_WQCFG_BASE), ==, 0);
+    g_assert_cmphex(rd64(t, SVACC_COUNTERS + 8 * SVACC_CNT_SWERRS), ==, 0);
+    g_assert_cmphex(qpci_config_readw(t->dev, PCI_VENDOR_ID), ==,
+                    SVACC_VENDOR_ID);
+    stop(t);
+}
+
+static void test_ops(void)
+{
+    T *t = start_devpt("");
+    enum { N = 3 * PAGE + 700 };
+    g_autofree uint8_t *a = g_malloc(N), *b = g_malloc(N), *c = g_malloc(N);
+    uint64_t src = BUF_VA + 100, dst = BUF_VA + 0x10000 + 3000;
+    uint64_t pat = 0x0123456789abcdefull;
+    uint8_t rec[SVACC_CR_SIZE];
+    size_t i;
+
+    map_buf(t, PASID_A, BUF_VA, 16, true);
+    map_buf(t, PASID_A, BUF_VA + 0x10000, 16, true);
+
+    /* NOP */
+    g_assert_cmpuint(run(t, SVACC_OP_NOP, 0, 0, 0, 0, 0, rec), ==,
+                     SVACC_STATUS_SUCCESS);
+    g_assert_cmpuint(rec[SVACC_CR_OPCODE], ==, SVACC_OP_NOP);
+
+    /* MEMMOVE across scattered pages */
+    fill_random(a, N, 1);
+    vwrite(t, PASID_A, src, a, N);
+    g_assert_cmpuint(run(t, SVACC_OP_MEMMOVE, 0, src, dst, N, 0, rec), ==,
+                     SVACC_STATUS_SUCCESS);
+    g_assert_cmpuint(ldl_le_p(rec + SVACC_CR_BYTES_COMPLETED), ==, N);
+    g_assert_cmpuint(rec[SVACC_CR_OPCODE], ==, SVACC_OP_MEMMOVE);
+    vread(t, PASID_A, dst, b, N);
+    g_assert(!memcmp(a, b, N));
+
+    /* MEMMOVE, overlapping, destination above the source */
+    vwrite(t, PASID_A, src, a, N);
+    g_assert_cmpuint(run(t, SVACC_OP_MEMMOVE, 0, src, src + 5000, N, 0,
+                         rec), ==, SVACC_STATUS_SUCCESS);
+    vread(t, PASID_A, src + 5000, b, N);
+    g_assert(!memcmp(a, b, N));
+    /* and below it */
+    vwrite(t, PASID_A, src + 5000, a, N);
+    g_assert_cmpuint(run(t, SVACC_OP_MEMMOVE, 0, src + 5000, src + 11, N, 0,
+                         rec), ==, SVACC_STATUS_SUCCESS);
+    vread(t, PASID_A, src + 11, b, N);
+    g_assert(!memcmp(a, b, N));
+
+    /* SIZE 0 */
+    g_assert_cmpuint(run(t, SVACC_OP_MEMMOVE, 0, 0xdead0000, 0xbeef0000, 0,
+                         0, rec), ==, SVACC_STATUS_SUCCESS);
+
+    /* MEMFILL from an odd offset */
+    g_assert_cmpuint(run(t, SVACC_OP_MEMFILL, 0, 0, dst + 3, N - 3, pat,
+                         rec), ==, SVACC_STATUS_SUCCESS);
+    vread(t, PASID_A, dst + 3, b, N - 3);
+    for (i = 0; i < N - 3; i++) {
+        g_assert_cmphex(b[i], ==, (uint8_t)(pat >> (8 * (i % 8))));
+    }
+
+    /* COMPARE equal, then different at a known offset */
+    vwrite(t, PASID_A, src, a, N);
+    vwrite(t, PASID_A, dst, a, N);
+    g_assert_cmpuint(run(t, SVACC_OP_COMPARE, 0, src, dst, N, 0, rec), ==,
+                     SVACC_STATUS_SUCCESS);
+    g_assert_cmpuint(rec[SVACC_CR_RESULT], ==, 0);
+    c[0] = a[9000] ^ 0x40;
+    vwrite(t, PASID_A, dst + 9000, c, 1);
+    g_assert_cmpuint(run(t, SVACC_OP_COMPARE, 0, src, dst, N, 0, rec), ==,
+                     SVACC_STATUS_SUCCESS);
+    g_assert_cmpuint(rec[SVACC_CR_RESULT], ==, 1);
+    g_assert_cmpuint(ldq_le_p(rec + SVACC_CR_RESULT_VALUE), ==, 9000);
+
+    /* COMPARE_PATTERN */
+    g_assert_cmpuint(run(t, SVACC_OP_MEMFILL, 0, 0, dst, N, pat, rec), ==,
+                     SVACC_STATUS_SUCCESS);
+    g_assert_cmpuint(run(t, SVACC_OP_COMPARE_PATTERN, 0, dst, 0, N, pat,
+                         rec), ==, SVACC_STATUS_SUCCESS);
+    g_assert_cmpuint(rec[SVACC_CR_RESULT], ==, 0);
+    c[0] = 0;
+    vwrite(t, PASID_A, dst + 4097, c, 1);
+    g_assert_cmpuint(run(t, SVACC_OP_COMPARE_PATTERN, 0, dst, 0, N, pat,
+                         rec), ==, SVACC_STATUS_SUCCESS);
+    g_assert_cmpuint(rec[SVACC_CR_RESULT], ==, 1);
+    g_assert_cmpuint(ldq_le_p(rec + SVACC_CR_RESULT_VALUE), ==, 4097);
+
+    /* CRC32C: seeded, no inversion; the standard CRC is ~crc(~0, buf) */
+    g_assert_cmpuint(run(t, SVACC_OP_CRC32C, 0, src, 0, N, 0x1234567890ull,
+                         rec), ==, SVACC_STATUS_SUCCESS);
+    g_assert_cmphex(ldq_le_p(rec + SVACC_CR_RESULT_VALUE), ==,
+                    ref_crc32c(0x34567890, a, N));
+    vwrite(t, PASID_A, src, "123456789", 9);
+    g_assert_cmpuint(run(t, SVACC_OP_CRC32C, 0, src, 0, 9, 0xffffffff, rec),
+                     ==, SVACC_STATUS_SUCCESS);
+    g_assert_cmphex(~ldq_le_p(rec + SVACC_CR_RESULT_VALUE) & 0xffffffff, ==,
+                    0xe3069283);
+
+    /* counters */
+    g_assert_cmpuint(rd64(t, SVACC_COUNTERS + 8 * SVACC_CNT_DESC_COMPLETED),
+                     ==, 13);
+    g_assert_cmpuint(rd64(t, SVACC_COUNTERS + 8 * SVACC_CNT_ERRORS), ==, 0);
+    g_assert_cmpuint(rd64(t, SVACC_COUNTERS + 8 * SVACC_CNT_DEVTLB_HIT), >,
+                     0);
+    wr32(t, SVACC_COUNTERS + 8 * SVACC_CNT_DESC_COMPLETED, 0);
+    g_assert_cmpuint(rd64(t, SVACC_COUNTERS + 8 * SVACC_CNT_DESC_COMPLETED),
+                     ==, 0);
+    g_assert_cmpuint(cmd(t, SVACC_CMD_RESET_COUNTERS, 0), ==, 0);
+    g_assert_cmpuint(rd64(t, SVACC_COUNTERS + 8 * SVACC_CNT_BYTES), ==, 0);
+    stop(t);
+}
+
+static void test_huge_page(void)
+{
+    T *t = start_devpt("");
+    uint64_t pa = ROUND_UP(galloc(t, 4 * MiB), 2 * MiB);
+    enum { N = 3 * PAGE };
+    g_autofree uint8_t *a = g_malloc(N), *b = g_malloc(N);
+
+    map_page(t, PASID_A, 0x40000000, pa, true, true);
+    map_buf(t, PASID_A, BUF_VA, 4, true);
+    fill_random(a, N, 7);
+    vwrite(t, PASID_A, BUF_VA, a, N);
+    g_assert_cmpuint(run(t, SVACC_OP_MEMMOVE, 0, BUF_VA, 0x40000000 + 5,
+                         N, 0, NULL), ==, SVACC_STATUS_SUCCESS);
+    qtest_memread(t->qts, pa + 5, b, N);
+    g_assert(!memcmp(a, b, N));
+    stop(t);
+}
+
+static void test_batch(void)
+{
+    T *t = start_devpt("");
+    uint8_t d[SVACC_DESC_SIZE], rec[SVACC_CR_SIZE];
+    uint64_t cr[4];
+    uint8_t x[64], y[64];
+    int i;
+
+    map_buf(t, PASID_A, ARRAY_VA, 1, false);
+    map_buf(t, PASID_A, BUF_VA, 2, true);
+    for (i = 0; i < 4; i++) {
+        cr[i] = new_cr(t);
+    }
+    fill_random(x, sizeof(x), 3);
+    vwrite(t, PASID_A, BUF_VA, x, sizeof(x));
+    /* element 0 copies, element 1 has a bad opcode, element 2 fills */
+    mkdesc(d, 0x7ff00000, SVACC_OP_MEMMOVE, SVACC_FLAG_CRAV, cr[0], BUF_VA,
+           BUF_VA + PAGE, 64, 0);
+    vwrite(t, PASID_A, ARRAY_VA, d, sizeof(d));
+    mkdesc(d, 0, SVACC_OP_BATCH, SVACC_FLAG_CRAV, cr[1], 0, 0, 1, 0);
+    vwrite(t, PASID_A, ARRAY_VA + 64, d, sizeof(d));
+    mkdesc(d, 0, SVACC_OP_MEMFILL, SVACC_FLAG_CRAV, cr[2], 0,
+           BUF_VA + PAGE + 64, 8, 0x1111111111111111ull);
+    vwrite(t, PASID_A, ARRAY_VA + 128, d, sizeof(d));
+
+    g_assert_cmpuint(run(t, SVACC_OP_BATCH, 0, ARRAY_VA, 0, 3, 0, rec), ==,
+                     SVACC_STATUS_BATCH_ERROR);
+    g_assert_cmpuint(ldl_le_p(rec + SVACC_CR_BYTES_COMPLETED), ==, 2);
+    g_assert_cmpuint(wait_cr(t, PASID_A, cr[0], NULL), ==,
+                     SVACC_STATUS_SUCCESS);
+    g_assert_cmpuint(wait_cr(t, PASID_A, cr[1], NULL), ==,
+                     SVACC_STATUS_INVALID_OPCODE);
+    g_assert_cmpuint(wait_cr(t, PASID_A, cr[2], NULL), ==,
+                     SVACC_STATUS_SUCCESS);
+    vread(t, PASID_A, BUF_VA + PAGE, y, sizeof(y));
+    g_assert(!memcmp(x, y, sizeof(y)));
+    vread(t, PASID_A, BUF_VA + PAGE + 64, y, 8);
+    g_assert_cmphex(ldq_le_p(y), ==, 0x1111111111111111ull);
+
+    /* all good: SUCCESS */
+    g_assert_cmpuint(run(t, SVACC_OP_BATCH, 0, ARRAY_VA, 0, 1, 0, rec), ==,
+                     SVACC_STATUS_SUCCESS);
+    /* misaligned array, bad counts */
+    g_assert_cmpuint(run(t, SVACC_OP_BATCH, 0, ARRAY_VA + 32, 0, 1, 0, rec),
+                     ==, SVACC_STATUS_MISALIGNED);
+    g_assert_cmpuint(run(t, SVACC_OP_BATCH, 0, ARRAY_VA, 0, 0, 0, rec), ==,
+                     SVACC_STATUS_INVALID_SIZE);
+    g_assert_cmpuint(run(t, SVACC_OP_BATCH, 0, ARRAY_VA, 0,
+                         (rd32(t, SVACC_CAP_LIMITS) >> 16) + 1, 0, rec), ==,
+                     SVACC_STATUS_INVALID_SIZE);
+    /* array running into an unmapped page: PAGE_FAULT after 64 elements */
+    for (i = 0; i < 64; i++) {
+        mkdesc(d, 0, SVACC_OP_NOP, 0, 0, 0, 0, 0, 0);
+        vwrite(t, PASID_A, ARRAY_VA + i * 64, d, sizeof(d));
+    }
+    g_assert_cmpuint(run(t, SVACC_OP_BATCH, 0, ARRAY_VA, 0, 70, 0, rec), ==,
+                     SVACC_STATUS_PAGE_FAULT);
+    g_assert_cmpuint(ldl_le_p(rec + SVACC_CR_BYTES_COMPLETED), ==, 64);
+    g_assert_cmphex(ldq_le_p(rec + SVACC_CR_FAULT_ADDR), ==, ARRAY_VA + PAGE);
+    g_assert_cmphex(rec[SVACC_CR_FAULT_INFO], ==, SVACC_FAULT_INFO_R);
+    stop(t);
+}
+
+static void test_invalid(void)
+{
+    T *t = start_devpt("");
+    uint8_t d[SVACC_DESC_SIZE], rec[SVACC_CR_SIZE];
+    uint64_t cr;
+
+    map_buf(t, PASID_A, BUF_VA, 1, true);
+    g_assert_cmpuint(run(t, 0x08, 0, 0, 0, 0, 0, rec), ==,
+                     SVACC_STATUS_INVALID_OPCODE);
+    g_assert_cmpuint(run(t, 0xff, 0, 0, 0, 0, 0, rec), ==,
+                     SVACC_STATUS_INVALID_OPCODE);
+    g_assert_cmpuint(run(t, SVACC_OP_NOP, 0x10, 0, 0, 0, 0, rec), ==,
+                     SVACC_STATUS_INVALID_FLAGS);
+    g_assert_cmpuint(run(t, SVACC_OP_MEMMOVE, 0, BUF_VA, BUF_VA, 0x80000001u,
+                         0, rec), ==, SVACC_STATUS_INVALID_SIZE);
+
+    /* reserved descriptor bytes */
+    cr = new_cr(t);
+    mkdesc(d, 0, SVACC_OP_NOP, SVACC_FLAG_CRAV, cr, 0, 0, 0, 0);
+    d[0x3f] = 1;
+    g_assert_cmpuint(submit(t, WQ_DED, true, d), ==, SVACC_SUBMIT_ACCEPTED);
+    g_assert_cmpuint(wait_cr(t, PASID_A, cr, NULL), ==,
+                     SVACC_STATUS_INVALID_FLAGS);
+    /* reserved PASID_PRIV bits on the shared WQ */
+    cr = new_cr(t);
+    mkdesc(d, PASID_A | (1u << 20), SVACC_OP_NOP, SVACC_FLAG_CRAV, cr, 0, 0,
+           0, 0);
+    g_assert_cmpuint(submit(t, WQ_SHARED, true, d), ==,
+                     SVACC_SUBMIT_ACCEPTED);
+    g_assert_cmpuint(wait_cr(t, PASID_A, cr, NULL), ==,
+                     SVACC_STATUS_INVALID_FLAGS);
+    /* PASID of the shared WQ descriptor selects the space: B works */
+    cr = new_cr(t);
+    mkdesc(d, PASID_B, SVACC_OP_NOP, SVACC_FLAG_CRAV, cr, 0, 0, 0, 0);
+    g_assert_cmpuint(submit(t, WQ_SHARED, true, d), ==,
+                     SVACC_SUBMIT_ACCEPTED);
+    g_assert_cmpuint(wait_cr(t, PASID_B, cr, NULL), ==,
+                     SVACC_STATUS_SUCCESS);
+    /* PRIV without PRIV_OK in the context */
+    qtest_writeq(t->qts, t->ctx + PASID_B * 16,
+                 qtest_readq(t->qts, t->ctx + PASID_B * 16) &
+                 ~SVACC_CTX_PRIV_OK);
+    cr = new_cr(t);
+    mkdesc(d, PASID_B | SVACC_DESC_PRIV, SVACC_OP_NOP, SVACC_FLAG_CRAV, cr,
+           0, 0, 0, 0);
+    g_assert_cmpuint(submit(t, WQ_SHARED, true, d), ==,
+                     SVACC_SUBMIT_ACCEPTED);
+    /* the record is in the same, refused, address space: SWERR 0x06 */
+    while (!(rd64(t, SVACC_SWERR0) & SVACC_SWERR0_VALID)) {
+        continue;
+    }
+    g_assert_cmphex((rd64(t, SVACC_SWERR0) >> 8) & 0xff, ==,
+                    SVACC_SWERR_CR_FAULT);
+    g_assert_cmphex(rd64(t, SVACC_SWERR0) >> 32 & 0xfffff, ==, PASID_B);
+    g_assert_true(rd64(t, SVACC_SWERR0) & SVACC_SWERR0_PRIV);
+    g_assert_cmphex(rd64(t, SVACC_SWERR1), ==, cr);
+    g_assert_cmphex(rd64(t, SVACC_SWERR2), ==, SVACC_STATUS_ACCESS_DENIED);
+    wr32(t, SVACC_SWERR0, 1);
+
+    /* no context: ACCESS_DENIED, record not writable either */
+    cr = new_cr(t);
+    mkdesc(d, PASID_NOCTX, SVACC_OP_NOP, SVACC_FLAG_CRAV, cr, 0, 0, 0, 0);
+    g_assert_cmpuint(submit(t, WQ_SHARED, true, d), ==,
+                     SVACC_SUBMIT_ACCEPTED);
+    while (!(rd64(t, SVACC_SWERR0) & SVACC_SWERR0_VALID)) {
+        continue;
+    }
+    g_assert_cmphex(rd64(t, SVACC_SWERR2), ==, SVACC_STATUS_ACCESS_DENIED);
+    wr32(t, SVACC_SWERR0, 1);
+
+    /* misaligned record: executed, not written, SWERR 0x05 */
+    mkdesc(d, 0, SVACC_OP_MEMFILL, SVACC_FLAG_CRAV, CR_VA + 0x808, 0,
+           BUF_VA, 8, 0x4242424242424242ull);
+    g_assert_cmpuint(submit(t, WQ_DED, false, d), ==, SVACC_SUBMIT_ACCEPTED);
+    while (!(rd64(t, SVACC_SWERR0) & SVACC_SWERR0_VALID)) {
+        continue;
+    }
+    g_assert_cmphex((rd64(t, SVACC_SWERR0) >> 8) & 0xff, ==,
+                    SVACC_SWERR_CR_MISALIGNED);
+    g_assert_cmphex(rd64(t, SVACC_SWERR1), ==, CR_VA + 0x808);
+    vread(t, PASID_A, BUF_VA, rec, 8);
+    g_assert_cmphex(ldq_le_p(rec), ==, 0x4242424242424242ull);
+    g_assert_cmpuint(rd64(t, SVACC_COUNTERS + 8 * SVACC_CNT_ERRORS), ==, 8);
+    stop(t);
+}
+
+static void test_portals(void)
+{
+    T *t = start_devpt("");
+    uint8_t d[SVACC_DESC_SIZE];
+    uint32_t st, cnt;
+    int i;
+
+    mkdesc(d, PASID_A, SVACC_OP_NOP, 0, 0, 0, 0, 0, 0);
+    st = submit_status(t, WQ_DED, false);
+    cnt = st >> 16;
+
+    /* torn: seven quadwords, then the commit */
+    for (i = 1; i < 8; i++) {
+        qpci_io_writeq(t->dev, t->portals, portal(WQ_DED, false) + i * 8, 0);
+    }
+    st = submit_status(t, WQ_DED, false);
+    g_assert_cmphex(st, ==, SVACC_SUBMIT_REJECTED | ((cnt + 1) << 16));
+    g_assert_cmphex(rd64(t, SVACC_SWERR0) & 0xffff01, ==,
+                    (WQ_DED << 16) | (SVACC_SWERR_TORN << 8) | 1);
+    g_assert_cmphex(rd64(t, SVACC_SWERR1), ==, portal(WQ_DED, false));
+    g_assert_true(rd32(t, SVACC_INTCAUSE) & SVACC_INT_SWERR);
+    g_assert_true(qpci_msix_pending(t->dev, 0));
+
+    /* a second error while VALID: OVERFLOW */
+    qpci_io_writel(t->dev, t->portals, portal(WQ_DED, false), 0);
+    g_assert_cmphex(submit_status(t, WQ_DED, false) & 0xff, ==,
+                    SVACC_SUBMIT_REJECTED);
+    g_assert_true(rd64(t, SVACC_SWERR0) & SVACC_SWERR0_OVERFLOW);
+    g_assert_cmphex((rd64(t, SVACC_SWERR0) >> 8) & 0xff, ==,
+                    SVACC_SWERR_TORN);
+    wr32(t, SVACC_SWERR0, 1);
+    g_assert_cmphex(rd64(t, SVACC_SWERR0) & 3, ==, 0);
+
+    /* bad access: 4-byte write, and a write beyond the staging area */
+    qpci_io_writel(t->dev, t->portals, portal(WQ_DED, false) + 8, 0);
+    g_assert_cmphex((rd64(t, SVACC_SWERR0) >> 8) & 0xff, ==,
+                    SVACC_SWERR_BAD_PORTAL);
+    wr32(t, SVACC_SWERR0, 1);
+    qpci_io_writeq(t->dev, t->portals, portal(WQ_DED, false) + 0x40, 0);
+    g_assert_cmphex((rd64(t, SVACC_SWERR0) >> 8) & 0xff, ==,
+                    SVACC_SWERR_BAD_PORTAL);
+    wr32(t, SVACC_SWERR0, 1);
+    /* a bad access clears the staging mask: this commit is torn */
+    for (i = 0; i < 4; i++) {
+        qpci_io_writeq(t->dev, t->portals, portal(WQ_DED, false) + i * 8, 0);
+    }
+    qpci_io_writew(t->dev, t->portals, portal(WQ_DED, false) + 0x20, 0);
+    for (i = 4; i < 8; i++) {
+        qpci_io_writeq(t->dev, t->portals, portal(WQ_DED, false) + i * 8, 0);
+    }
+    g_assert_cmphex(submit_status(t, WQ_DED, false) & 0xff, ==,
+                    SVACC_SUBMIT_REJECTED);
+    g_assert_cmphex((rd64(t, SVACC_SWERR0) >> 8) & 0xff, ==,
+                    SVACC_SWERR_BAD_PORTAL);
+    wr32(t, SVACC_SWERR0, 1);
+
+    /* any order of the first seven quadwords is fine */
+    for (i = 6; i >= 0; i--) {
+        qpci_io_writeq(t->dev, t->portals, portal(WQ_DED, false) + i * 8,
+                       ldq_le_p(d + i * 8));
+    }
+    qpci_io_writeq(t->dev, t->portals, portal(WQ_DED, false) + 0x38, 0);
+    g_assert_cmphex(submit_status(t, WQ_DED, false) & 0xff, ==,
+                    SVACC_SUBMIT_ACCEPTED);
+
+    /* user portal of a shared WQ */
+    g_assert_cmphex(submit(t, WQ_SHARED, false, d), ==,
+                    SVACC_SUBMIT_REJECTED);
+    g_assert_cmphex((rd64(t, SVACC_SWERR0) >> 8) & 0xff, ==,
+                    SVACC_SWERR_USER_SHARED);
+    wr32(t, SVACC_SWERR0, 1);
+    g_assert_cmphex(submit(t, WQ_SHARED, true, d), ==,
+                    SVACC_SUBMIT_ACCEPTED);
+
+    /* disabled WQ */
+    g_assert_cmphex(submit(t, 2, true, d), ==, SVACC_SUBMIT_REJECTED);
+    g_assert_cmphex((rd64(t, SVACC_SWERR0) >> 8) & 0xff, ==,
+                    SVACC_SWERR_WQ_DISABLED);
+    g_assert_cmpuint(rd64(t, SVACC_COUNTERS + 8 * SVACC_CNT_SWERRS), ==, 8);
+    /* staging reads as zero */
+    g_assert_cmphex(qpci_io_readq(t->dev, t->portals, portal(WQ_DED, true)),
+                    ==, 0);
+    stop(t);
+}
+
+static void test_retry_and_stall(void)
+{
+    T *t = start_devpt(",inject-stall-us=1000");
+    uint8_t d[SVACC_DESC_SIZE];
+    uint64_t cr[3];
+    int i;
+
+    /* WQ2: two entries */
+    wqcfg(t, 2, 2, true, 3, PASID_A);
+    g_assert_cmpuint(cmd(t, SVACC_CMD_ENABLE_WQ, 2), ==, 0);
+    for (i = 0; i < 3; i++) {
+        cr[i] = new_cr(t);
+        mkdesc(d, 0, SVACC_OP_NOP, SVACC_FLAG_CRAV | SVACC_FLAG_RCI, cr[i],
+               0, 0, 0, 0);
+        g_assert_cmpuint(submit(t, 2, false, d), ==,
+                         i < 2 ? SVACC_SUBMIT_ACCEPTED : SVACC_SUBMIT_RETRY);
+    }
+    g_assert_cmphex(wqsts(t, 2), ==, SVACC_WQSTS_ENABLED | (2 << 16));
+    /* nothing runs while the engine is stalled */
+    g_assert_cmpuint(peek_cr(t, PASID_A, cr[0]), ==, 0);
+    /* DRAIN_WQ waits for both */
+    wr64(t, SVACC_CMDARG, 2);
+    wr32(t, SVACC_CMD, SVACC_CMD_DRAIN_WQ);
+    g_assert_cmphex(rd32(t, SVACC_CMDSTS), ==, SVACC_CMDSTS_ACTIVE);
+    /* a CMD write while ACTIVE is ignored */
+    wr32(t, SVACC_CMD, SVACC_CMD_RESET_COUNTERS);
+    g_assert_cmphex(rd32(t, SVACC_CMDSTS), ==, SVACC_CMDSTS_ACTIVE);
+    qtest_clock_step(t->qts, 1000 * 1000);
+    g_assert_cmpuint(wait_cr(t, PASID_A, cr[0], NULL), ==,
+                     SVACC_STATUS_SUCCESS);
+    qtest_clock_step(t->qts, 1000 * 1000);
+    g_assert_cmpuint(wait_cr(t, PASID_A, cr[1], NULL), ==,
+                     SVACC_STATUS_SUCCESS);
+    g_assert_cmpuint(wait_cmd(t), ==, 0);
+    g_assert_cmphex(wqsts(t, 2), ==, SVACC_WQSTS_ENABLED);
+    g_assert_true(qpci_msix_pending(t->dev, SVACC_MSIX_WQ(2)));
+    g_assert_false(qpci_msix_pending(t->dev, SVACC_MSIX_WQ(3)));
+    stop(t);
+}
+
+static uint64_t fq_entry(T *t, int i, uint32_t *pasid, uint16_t *flags,
+                         uint16_t *id)
+{
+    uint64_t r = t->fq + i * SVACC_FR_SIZE;
+
+    *pasid = qtest_readl(t->qts, r + SVACC_FR_PASID);
+    *flags = qtest_readw(t->qts, r + SVACC_FR_FLAGS);
+    *id = qtest_readw(t->qts, r + SVACC_FR_FAULT_ID);
+    return qtest_readq(t->qts, r + SVACC_FR_ADDR);
+}
+
+static void test_fault_resume(void)
+{
+    T *t = start_devpt("");
+    enum { N = 3 * PAGE };
+    g_autofree uint8_t *a = g_malloc(N), *b = g_malloc(N);
+    uint64_t src = BUF_VA, dst = BUF_VA + 0x10000 + 16;
+    uint8_t d[SVACC_DESC_SIZE], rec[SVACC_CR_SIZE];
+    uint64_t cr = new_cr(t), cr2;
+    uint32_t pasid;
+    uint16_t flags, id;
+    int i;
+
+    map_buf(t, PASID_A, src, 3, true);
+    /* dst spans four pages; the third is missing, the fourth read-only */
+    map_buf(t, PASID_A, BUF_VA + 0x10000, 2, true);
+    map_buf(t, PASID_A, BUF_VA + 0x13000, 1, false);
+    fill_random(a, N, 11);
+    vwrite(t, PASID_A, src, a, N);
+
+    mkdesc(d, 0, SVACC_OP_MEMMOVE, SVACC_FLAG_CRAV | SVACC_FLAG_BOF, cr,
+           src, dst, N, 0);
+    g_assert_cmpuint(submit(t, WQ_DED, false, d), ==, SVACC_SUBMIT_ACCEPTED);
+    for (i = 0; i < 100000 && rd32(t, SVACC_FQ_TAIL) == 0; i++) {
+        continue;
+    }
+    g_assert_cmpuint(rd32(t, SVACC_FQ_TAIL), ==, 1);
+    g_assert_cmphex(fq_entry(t, 0, &pasid, &flags, &id), ==,
+                    BUF_VA + 0x12000);
+    g_assert_cmpuint(pasid, ==, PASID_A);
+    g_assert_cmphex(flags, ==, SVACC_FR_WRITE);
+    g_assert_true(rd32(t, SVACC_INTCAUSE) & SVACC_INT_FAULT);
+    g_assert_cmphex(wqsts(t, WQ_DED), ==, SVACC_WQSTS_ENABLED | (1 << 16));
+    g_assert_cmpuint(peek_cr(t, PASID_A, cr), ==, 0);
+
+    /* other WQs proceed while this one is parked */
+    cr2 = new_cr(t);
+    mkdesc(d, PASID_A, SVACC_OP_NOP, SVACC_FLAG_CRAV, cr2, 0, 0, 0, 0);
+    g_assert_cmpuint(submit(t, WQ_SHARED, true, d), ==,
+                     SVACC_SUBMIT_ACCEPTED);
+    g_assert_cmpuint(wait_cr(t, PASID_A, cr2, NULL), ==,
+                     SVACC_STATUS_SUCCESS);
+
+    /* unknown id: ignored */
+    wr32(t, SVACC_FAULT_RESP, (uint16_t)(id + 100));
+    g_assert_cmpuint(peek_cr(t, PASID_A, cr), ==, 0);
+
+    /* fix the page, RETRY: the next fault is the read-only page */
+    map_buf(t, PASID_A, BUF_VA + 0x12000, 1, true);
+    wr32(t, SVACC_FQ_HEAD, 1);
+    wr32(t, SVACC_FAULT_RESP, id | (SVACC_FAULT_RESP_RETRY << 16));
+    for (i = 0; i < 100000 && rd32(t, SVACC_FQ_TAIL) == 1; i++) {
+        continue;
+    }
+    g_assert_cmpuint(rd32(t, SVACC_FQ_TAIL), ==, 2);
+    g_assert_cmphex(fq_entry(t, 1, &pasid, &flags, &id), ==,
+                    BUF_VA + 0x13000);
+    g_assert_cmphex(flags, ==, SVACC_FR_WRITE);
+    /* upgrade the leaf to writable: the device TLB holds no write grant */
+    set_pte(t, PASID_A, BUF_VA + 0x13000,
+            va2pa(t, PASID_A, BUF_VA + 0x13000) | SVACC_PTE_VALID |
+            SVACC_PTE_WRITE);
+    wr32(t, SVACC_FAULT_RESP, id);
+    g_assert_cmpuint(wait_cr(t, PASID_A, cr, rec), ==, SVACC_STATUS_SUCCESS);
+    vread(t, PASID_A, dst, b, N);
+    g_assert(!memcmp(a, b, N));
+    g_assert_cmpuint(rd64(t, SVACC_COUNTERS + 8 * SVACC_CNT_DEV_FAULT), ==,
+                     2);
+
+    /* FAIL: PAGE_FAULT at the faulting address */
+    cr = new_cr(t);
+    mkdesc(d, 0, SVACC_OP_MEMFILL, SVACC_FLAG_CRAV | SVACC_FLAG_BOF, cr, 0,
+           BUF_VA + 0x20000 - 8, 16, 0);
+    g_assert_cmpuint(submit(t, WQ_DED, false, d), ==, SVACC_SUBMIT_ACCEPTED);
+    for (i = 0; i < 100000 && rd32(t, SVACC_FQ_TAIL) == 2; i++) {
+        continue;
+    }
+    fq_entry(t, 2, &pasid, &flags, &id);
+    wr32(t, SVACC_FAULT_RESP, id | (SVACC_FAULT_RESP_FAIL << 16));
+    g_assert_cmpuint(wait_cr(t, PASID_A, cr, rec), ==,
+                     SVACC_STATUS_PAGE_FAULT);
+    g_assert_cmphex(ldq_le_p(rec + SVACC_CR_FAULT_ADDR), ==,
+                    BUF_VA + 0x20000 - 8);
+    g_assert_cmphex(rec[SVACC_CR_FAULT_INFO], ==, SVACC_FAULT_INFO_W);
+    stop(t);
+}
+
+static void test_partial(void)
+{
+    T *t = start_devpt("");
+    enum { N = 3 * PAGE };
+    g_autofree uint8_t *a = g_malloc(N), *b = g_malloc(N);
+    uint64_t src = BUF_VA + 40, dst = BUF_VA + 0x10000;
+    uint8_t rec[SVACC_CR_SIZE];
+
+    map_buf(t, PASID_A, BUF_VA, 2, true);       /* third src page missing */
+    map_buf(t, PASID_A, dst, 3, true);
+    fill_random(a, N, 5);
+    vwrite(t, PASID_A, src, a, 2 * PAGE - 40);
+
+    g_assert_cmpuint(run(t, SVACC_OP_MEMMOVE, 0, src, dst, N, 0, rec), ==,
+                     SVACC_STATUS_PAGE_FAULT);
+    g_assert_cmpuint(ldl_le_p(rec + SVACC_CR_BYTES_COMPLETED), ==,
+                     2 * PAGE - 40);
+    g_assert_cmphex(ldq_le_p(rec + SVACC_CR_FAULT_ADDR), ==,
+                    BUF_VA + 2 * PAGE);
+    g_assert_cmphex(rec[SVACC_CR_FAULT_INFO], ==, SVACC_FAULT_INFO_R);
+    vread(t, PASID_A, dst, b, 2 * PAGE - 40);
+    g_assert(!memcmp(a, b, 2 * PAGE - 40));
+    g_assert_cmpuint(rd32(t, SVACC_FQ_TAIL), ==, 0);
+
+    /* resubmitting the rest after mapping the page finishes the job */
+    map_buf(t, PASID_A, BUF_VA + 2 * PAGE, 1, true);
+    vwrite(t, PASID_A, src + 2 * PAGE - 40, a + 2 * PAGE - 40, PAGE);
+    g_assert_cmpuint(run(t, SVACC_OP_MEMMOVE, 0, src + 2 * PAGE - 40,
+                         dst + 2 * PAGE - 40, N - (2 * PAGE - 40), 0, rec),
+                     ==, SVACC_STATUS_PAGE_FAULT);
+    /* src + N is past the mapped range: 40 bytes short */
+    g_assert_cmpuint(ldl_le_p(rec + SVACC_CR_BYTES_COMPLETED), ==, PAGE);
+
+    /* CRC32C partial: result covers the processed bytes */
+    g_assert_cmpuint(run(t, SVACC_OP_CRC32C, 0, src, 0, N, 0, rec), ==,
+                     SVACC_STATUS_PAGE_FAULT);
+    g_assert_cmpuint(ldl_le_p(rec + SVACC_CR_BYTES_COMPLETED), ==,
+                     3 * PAGE - 40);
+    vread(t, PASID_A, src, b, 3 * PAGE - 40);
+    g_assert_cmphex(ldq_le_p(rec + SVACC_CR_RESULT_VALUE), ==,
+                    ref_crc32c(0, b, 3 * PAGE - 40));
+
+    /* overlapping move with a hole: nothing written, BYTES_COMPLETED 0 */
+    g_assert_cmpuint(run(t, SVACC_OP_MEMMOVE, 0, BUF_VA, BUF_VA + 100,
+                         4 * PAGE, 0, rec), ==, SVACC_STATUS_PAGE_FAULT);
+    g_assert_cmpuint(ldl_le_p(rec + SVACC_CR_BYTES_COMPLETED), ==, 0);
+    g_assert_cmphex(ldq_le_p(rec + SVACC_CR_FAULT_ADDR), ==,
+                    BUF_VA + 3 * PAGE);
+    /* non-canonical address */
+    g_assert_cmpuint(run(t, SVACC_OP_MEMFILL, 0, 0, 1ull << 47, 8, 0, rec),
+                     ==, SVACC_STATUS_PAGE_FAULT);
+
+    /* fault queue disabled with BOF: PAGE_FAULT + SWERR 0x08 */
+    wr32(t, SVACC_FQ_CTL, 0);
+    g_assert_cmpuint(run(t, SVACC_OP_MEMFILL, SVACC_FLAG_BOF, 0,
+                         BUF_VA + 5 * PAGE, 8, 0, rec), ==,
+                     SVACC_STATUS_PAGE_FAULT);
+    g_assert_cmphex((rd64(t, SVACC_SWERR0) >> 8) & 0xff, ==,
+                    SVACC_SWERR_FQ_FULL);
+    stop(t);
+}
+
+static void test_devtlb_invalidate(void)
+{
+    T *t = start_devpt("");
+    uint64_t p1, p2, buf = BUF_VA;
+    uint8_t v;
+
+    map_buf(t, PASID_A, buf, 1, true);
+    p1 = va2pa(t, PASID_A, buf);
+    p2 = galloc(t, PAGE);
+    g_assert_cmpuint(run(t, SVACC_OP_MEMFILL, 0, 0, buf, 1, 0x11, NULL), ==,
+                     SVACC_STATUS_SUCCESS);
+    g_assert_cmphex(qtest_readb(t->qts, p1), ==, 0x11);
+    /* remap without invalidating: the device still uses the old page */
+    set_pte(t, PASID_A, buf, p2 | SVACC_PTE_VALID | SVACC_PTE_WRITE);
+    g_assert_cmpuint(run(t, SVACC_OP_MEMFILL, 0, 0, buf, 1, 0x22, NULL), ==,
+                     SVACC_STATUS_SUCCESS);
+    g_assert_cmphex(qtest_readb(t->qts, p1), ==, 0x22);
+    /* invalidating another PASID or range changes nothing */
+    wr32(t, SVACC_INV_PASID, PASID_B);
+    wr64(t, SVACC_INV_ADDR, 0);
+    wr64(t, SVACC_INV_PAGES, 0);
+    wr32(t, SVACC_INV_CTL, SVACC_INV_CTL_START);
+    wr32(t, SVACC_INV_PASID, PASID_A);
+    wr64(t, SVACC_INV_ADDR, buf + PAGE);
+    wr64(t, SVACC_INV_PAGES, 4);
+    wr32(t, SVACC_INV_CTL, SVACC_INV_CTL_START);
+    g_assert_cmpuint(run(t, SVACC_OP_MEMFILL, 0, 0, buf, 1, 0x33, NULL), ==,
+                     SVACC_STATUS_SUCCESS);
+    g_assert_cmphex(qtest_readb(t->qts, p1), ==, 0x33);
+    /* the matching range */
+    wr64(t, SVACC_INV_ADDR, buf);
+    wr64(t, SVACC_INV_PAGES, 1);
+    wr32(t, SVACC_INV_CTL, SVACC_INV_CTL_START);
+    g_assert_false(rd32(t, SVACC_INV_CTL) & SVACC_INV_CTL_BUSY);
+    g_assert_true(rd32(t, SVACC_INTCAUSE) & SVACC_INT_INV_DONE);
+    g_assert_cmpuint(run(t, SVACC_OP_MEMFILL, 0, 0, buf, 1, 0x44, NULL), ==,
+                     SVACC_STATUS_SUCCESS);
+    g_assert_cmphex(qtest_readb(t->qts, p1), ==, 0x33);
+    g_assert_cmphex(qtest_readb(t->qts, p2), ==, 0x44);
+    g_assert_cmpuint(rd64(t, SVACC_COUNTERS + 8 * SVACC_CNT_DEVTLB_INV), ==,
+                     3);
+    /* whole-PASID invalidation */
+    set_pte(t, PASID_A, buf, p1 | SVACC_PTE_VALID | SVACC_PTE_WRITE);
+    wr32(t, SVACC_INV_PASID, SVACC_INV_PASID_ALL);
+    wr64(t, SVACC_INV_PAGES, 0);
+    wr32(t, SVACC_INV_CTL, SVACC_INV_CTL_START);
+    g_assert_cmpuint(run(t, SVACC_OP_MEMFILL, 0, 0, buf, 1, 0x55, NULL), ==,
+                     SVACC_STATUS_SUCCESS);
+    v = qtest_readb(t->qts, p1);
+    g_assert_cmphex(v, ==, 0x55);
+    stop(t);
+}
+
+static void test_commands(void)
+{
+    T *t = start_devpt("");
+    uint8_t d[SVACC_DESC_SIZE];
+    uint64_t cr[3];
+    uint32_t pasid;
+    uint16_t flags, id;
+    int i;
+
+    /* park a descriptor of PASID_A on a fault, queue two more behind it */
+    for (i = 0; i < 3; i++) {
+        cr[i] = new_cr(t);
+        mkdesc(d, 0, i ? SVACC_OP_NOP : SVACC_OP_MEMFILL,
+               SVACC_FLAG_CRAV | SVACC_FLAG_BOF, cr[i], 0, BUF_VA, 8, 0);
+        g_assert_cmpuint(submit(t, WQ_DED, false, d), ==,
+                         SVACC_SUBMIT_ACCEPTED);
+    }
+    for (i = 0; i < 100000 && rd32(t, SVACC_FQ_TAIL) == 0; i++) {
+        continue;
+    }
+    g_assert_cmphex(wqsts(t, WQ_DED), ==, SVACC_WQSTS_ENABLED | (3 << 16));
+
+    /* a DRAIN descriptor of PASID_A on the shared WQ waits for them */
+    cr[1] = new_cr(t);
+    mkdesc(d, PASID_A, SVACC_OP_DRAIN, SVACC_FLAG_CRAV, cr[1], 0, 0, 0, 0);
+    g_assert_cmpuint(submit(t, WQ_SHARED, true, d), ==,
+                     SVACC_SUBMIT_ACCEPTED);
+    /* DRAIN_PASID stays ACTIVE */
+    wr64(t, SVACC_CMDARG, PASID_A);
+    wr32(t, SVACC_CMD, SVACC_CMD_DRAIN_PASID);
+    g_assert_cmpuint(peek_cr(t, PASID_A, cr[1]), ==, 0);
+    g_assert_cmphex(rd32(t, SVACC_CMDSTS), ==, SVACC_CMDSTS_ACTIVE);
+    /* resolve the fault: everything completes, including the command */
+    map_buf(t, PASID_A, BUF_VA, 1, true);
+    fq_entry(t, 0, &pasid, &flags, &id);
+    wr32(t, SVACC_FAULT_RESP, id);
+    g_assert_cmpuint(wait_cmd(t), ==, 0);
+    g_assert_cmpuint(wait_cr(t, PASID_A, cr[1], NULL), ==,
+                     SVACC_STATUS_SUCCESS);
+    g_assert_cmphex(wqsts(t, WQ_DED), ==, SVACC_WQSTS_ENABLED);
+
+    /* ABORT_PASID: discards without records */
+    wr32(t, SVACC_FQ_HEAD, 1);
+    for (i = 0; i < 3; i++) {
+        cr[i] = new_cr(t);
+        mkdesc(d, 0, i ? SVACC_OP_NOP : SVACC_OP_MEMFILL,
+               SVACC_FLAG_CRAV | SVACC_FLAG_BOF, cr[i], 0, BUF_VA + PAGE, 8,
+               0);
+        g_assert_cmpuint(submit(t, WQ_DED, false, d), ==,
+                         SVACC_SUBMIT_ACCEPTED);
+    }
+    for (i = 0; i < 100000 && rd32(t, SVACC_FQ_TAIL) == 1; i++) {
+        continue;
+    }
+    g_assert_cmpuint(cmd(t, SVACC_CMD_ABORT_PASID, PASID_A), ==, 0);
+    g_assert_cmphex(wqsts(t, WQ_DED), ==, SVACC_WQSTS_ENABLED);
+    for (i = 0; i < 3; i++) {
+        g_assert_cmpuint(peek_cr(t, PASID_A, cr[i]), ==, 0);
+    }
+
+    /* DISABLE_WQ with a parked descriptor completes once it is resolved */
+    wr32(t, SVACC_FQ_HEAD, 2);
+    cr[0] = new_cr(t);
+    mkdesc(d, 0, SVACC_OP_MEMFILL, SVACC_FLAG_CRAV | SVACC_FLAG_BOF, cr[0],
+           0, BUF_VA + PAGE, 8, 0);
+    g_assert_cmpuint(submit(t, WQ_DED, false, d), ==, SVACC_SUBMIT_ACCEPTED);
+    for (i = 0; i < 100000 && rd32(t, SVACC_FQ_TAIL) == 2; i++) {
+        continue;
+    }
+    wr64(t, SVACC_CMDARG, WQ_DED);
+    wr32(t, SVACC_CMD, SVACC_CMD_DISABLE_WQ);
+    g_assert_cmphex(rd32(t, SVACC_CMDSTS), ==, SVACC_CMDSTS_ACTIVE);
+    g_assert_cmphex(submit(t, WQ_DED, false, d), ==, SVACC_SUBMIT_REJECTED);
+    fq_entry(t, 2, &pasid, &flags, &id);
+    wr32(t, SVACC_FAULT_RESP, id | (SVACC_FAULT_RESP_FAIL << 16));
+    g_assert_cmpuint(wait_cmd(t), ==, 0);
+    g_assert_cmpuint(wait_cr(t, PASID_A, cr[0], NULL), ==,
+                     SVACC_STATUS_PAGE_FAULT);
+    g_assert_cmphex(wqsts(t, WQ_DED), ==, 0);
+    stop(t);
+}
+
+static void test_halt_and_flr(void)
+{
+    T *t = start_devpt("");
+    uint8_t d[SVACC_DESC_SIZE];
+    uint8_t pos;
+
+    /* context table on an address nothing decodes: halt */
+    wr32(t, SVACC_GENCTRL, 0);
+    g_assert_cmpuint(cmd(t, SVACC_CMD_DISABLE_WQ, WQ_SHARED), ==, 0);
+    g_assert_cmpuint(cmd(t, SVACC_CMD_DISABLE_WQ, WQ_DED), ==, 0);
+    wr32(t, SVACC_GENCTRL, 0);
+    wr64(t, SVACC_CTX_BASE, 0xfffffff000000ull);
+    wr32(t, SVACC_GENCTRL, SVACC_GENCTRL_ENABLE | (SVACC_MODE_DEVPT << 4));
+    g_assert_cmpuint(cmd(t, SVACC_CMD_ENABLE_WQ, WQ_DED), ==, 0);
+    mkdesc(d, 0, SVACC_OP_NOP, SVACC_FLAG_CRAV, CR_VA, 0, 0, 0, 0);
+    g_assert_cmpuint(submit(t, WQ_DED, false, d), ==, SVACC_SUBMIT_ACCEPTED);
+    while (!(rd32(t, SVACC_GENSTS) & SVACC_GENSTS_HALTED)) {
+        continue;
+    }
+    g_assert_cmphex(rd32(t, SVACC_GENSTS) >> 8, ==, SVACC_REASON_HALT_TABLE);
+    g_assert_true(rd32(t, SVACC_INTCAUSE) & SVACC_INT_HALT);
+    g_assert_cmphex(wqsts(t, WQ_DED), ==, 0);
+    g_assert_cmphex(submit(t, WQ_DED, false, d), ==, SVACC_SUBMIT_REJECTED);
+
+    /* FLR clears it and the config space */
+    pos = qpci_find_capability(t->dev, PCI_CAP_ID_EXP, 0);
+    g_assert_true(qpci_config_readl(t->dev, pos + PCI_EXP_DEVCAP) &
+                  PCI_EXP_DEVCAP_FLR);
+    qpci_config_writew(t->dev, pos + PCI_EXP_DEVCTL,
+                       qpci_config_readw(t->dev, pos + PCI_EXP_DEVCTL) |
+                       PCI_EXP_DEVCTL_BCR_FLR);
+    g_assert_cmphex(qpci_config_readw(t->dev, PCI_COMMAND) &
+                    PCI_COMMAND_MEMORY, ==, 0);
+    qpci_config_writel(t->dev, PCI_BASE_ADDRESS_0, t->regs.addr);
+    qpci_device_enable(t->dev);
+    g_assert_cmphex(rd32(t, SVACC_GENSTS), ==, 0);
+    g_assert_cmphex(rd64(t, SVACC_CTX_BASE), ==, 0);
+    stop(t);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    qtest_add_func("/svacc/identity", test_identity);
+    qtest_add_func("/svacc/enable-and-config", test_enable_and_config);
+    qtest_add_func("/svacc/ops", test_ops);
+    qtest_add_func("/svacc/huge-page", test_huge_page);
+    qtest_add_func("/svacc/batch", test_batch);
+    qtest_add_func("/svacc/invalid", test_invalid);
+    qtest_add_func("/svacc/portals", test_portals);
+    qtest_add_func("/svacc/retry-and-stall", test_retry_and_stall);
+    qtest_add_func("/svacc/fault-resume", test_fault_resume);
+    qtest_add_func("/svacc/partial", test_partial);
+    qtest_add_func("/svacc/devtlb-invalidate", test_devtlb_invalidate);
+    qtest_add_func("/svacc/commands", test_commands);
+    qtest_add_func("/svacc/halt-and-flr", test_halt_and_flr);
+    return g_test_run();
+}
