@@ -551,6 +551,9 @@ static bool svacc_op_record(SvaccState *s, SvaccJob *job, SvaccOp *op,
 
     if (va & (SVACC_CR_SIZE - 1)) {
         code = SVACC_SWERR_CR_MISALIGNED;
+    } else if (op->status == SVACC_STATUS_ACCESS_DENIED) {
+        /* the record lives in the refused address space */
+        code = SVACC_SWERR_CR_FAULT;
     } else {
         switch (svacc_translate(s, job, va, va + SVACC_CR_SIZE, true,
                                 op->d.flags & SVACC_FLAG_BOF, &pa, &len)) {
