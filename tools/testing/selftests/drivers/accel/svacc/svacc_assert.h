@@ -14,23 +14,23 @@
 
 /* Assert the device mode matches $SVACC_EXPECT_MODE, when set */
 #define ASSERT_EXPECTED_MODE(ctx) do {					\
-	const struct svacc *__s = (ctx);				\
-	const char *__m = expected_mode();				\
-	if (__m)							\
-		ASSERT_STREQ(__m, svacc_mode_name(__s->info.mode))	\
+	const struct svacc *sv_s = (ctx);				\
+	const char *sv_m = expected_mode();				\
+	if (sv_m)							\
+		ASSERT_STREQ(sv_m, svacc_mode_name(sv_s->info.mode))	\
 			TH_LOG("device runs in %s mode (reason %s, errno %u), the run expects %s", \
-			       svacc_mode_name(__s->info.mode),		\
-			       svacc_reason_name(__s->info.mode_reason),	\
-			       __s->info.mode_errno, __m);		\
+			       svacc_mode_name(sv_s->info.mode),		\
+			       svacc_reason_name(sv_s->info.mode_reason),	\
+			       sv_s->info.mode_errno, sv_m);		\
 } while (0)
 
 /* Assert a status from submit_wait()/svacc_wait() (negative: errno) */
 #define ASSERT_STATUS(exp, st) do {					\
-	int __exp = (exp), __st = (st);					\
-	ASSERT_EQ(__exp, __st)						\
-		TH_LOG("completion %d (%s), expected %s", __st,		\
-		       __st < 0 ? strerror(-__st) : svacc_status_name(__st), \
-		       svacc_status_name(__exp));			\
+	int sv_exp = (exp), sv_st = (st);					\
+	ASSERT_EQ(sv_exp, sv_st)						\
+		TH_LOG("completion %d (%s), expected %s", sv_st,		\
+		       sv_st < 0 ? strerror(-sv_st) : svacc_status_name(sv_st), \
+		       svacc_status_name(sv_exp));			\
 } while (0)
 
 /*
@@ -40,13 +40,13 @@
  * several pages per fault).
  */
 #define ASSERT_DEVICE_FAULTED(ctx, delta, pages) do {			\
-	const struct svacc *__s = (ctx);				\
-	unsigned long long __d = (delta), __p = (pages);		\
-	unsigned long long __min =					\
-		__s->info.mode == SVACC_MODE_SVA ? __p : 1;		\
-	ASSERT_LE(__min, __d)						\
+	const struct svacc *sv_s = (ctx);				\
+	unsigned long long sv_d = (delta), sv_p = (pages);		\
+	unsigned long long sv_min =					\
+		sv_s->info.mode == SVACC_MODE_SVA ? sv_p : 1;		\
+	ASSERT_LE(sv_min, sv_d)						\
 		TH_LOG("%s rose by %llu for %llu never-touched pages, expected >= %llu", \
-		       fault_counter_name(__s), __d, __p, __min);	\
+		       fault_counter_name(sv_s), sv_d, sv_p, sv_min);	\
 } while (0)
 
 #endif /* _SVACC_ASSERT_H_ */

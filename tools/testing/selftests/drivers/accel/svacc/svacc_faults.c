@@ -223,6 +223,31 @@ TEST_F(svacc, nobof_requests_nothing)
 }
 
 /*
+ * The completion record of a descriptor without block-on-fault, in memory
+ * the CPU wrote but the device never accessed, is written: the record
+ * write is how the caller learns anything, so it must not be lost (SWERR
+ * 0x06) just because the device has not mapped that page yet.
+ */
+TEST_F(svacc, record_write_nobof)
+{
+	struct drm_svacc_completion *c;
+	struct drm_svacc_desc d;
+	uint8_t *p;
+	int st;
+
+	/* a page of its own (between holes), written by the CPU only */
+	p = svacc_alloc_untouched(3 * PAGE);
+	ASSERT_NE(NULL, p);
+	ASSERT_EQ(0, munmap(p, PAGE));
+	ASSERT_EQ(0, munmap(p + 2 * PAGE, PAGE));
+	c = (struct drm_svacc_completion *)(p + PAGE);
+	svacc_desc_nop(&d, c);
+	ASSERT_EQ(0, svacc_submit(&self->s, &d, 1));
+	st = svacc_wait(&self->s, c, 5 * NS_PER_SEC);
+	ASSERT_STATUS(SVACC_STATUS_SUCCESS, st);
+}
+
+/*
  * Partial completions resubmitted by svacc_run() (touch the faulting
  * page, advance by bytes_completed) until done: MEMFILL with a rotated
  * pattern, CRC32C with the partial CRC as seed, COMPARE offsets.

@@ -50,6 +50,8 @@ FIXTURE_SETUP(svacc)
 			TH_LOG("cannot claim a dedicated WQ: %s",
 			       strerror(-ret));
 	}
+	ret = warm_records(&self->s, self->rec, SVACC_NREC);
+	ASSERT_EQ(0, ret) TH_LOG("NOP with a record: %d", ret);
 }
 
 FIXTURE_TEARDOWN(svacc)

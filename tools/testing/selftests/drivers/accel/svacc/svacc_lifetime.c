@@ -47,11 +47,11 @@ FIXTURE_TEARDOWN(life)
 
 /* No splat in the kernel log since the fixture started */
 #define ASSERT_NO_SPLAT(fix) do {					\
-	int __kmsg = (fix)->kmsg;					\
-	char __first[512];						\
-	if (__kmsg >= 0)						\
-		ASSERT_EQ(0, kmsg_splats(__kmsg, __first, sizeof(__first))) \
-			TH_LOG("kernel log: %s", __first);		\
+	int sv_kmsg = (fix)->kmsg;					\
+	char sv_first[512];						\
+	if (sv_kmsg >= 0)						\
+		ASSERT_EQ(0, kmsg_splats(sv_kmsg, sv_first, sizeof(sv_first))) \
+			TH_LOG("kernel log: %s", sv_first);		\
 } while (0)
 
 /* A fresh context does a verified copy through both paths */

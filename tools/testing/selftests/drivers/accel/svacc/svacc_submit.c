@@ -42,6 +42,8 @@ FIXTURE_SETUP(submit)
 				 strerror(-ret));
 	ASSERT_EXPECTED_MODE(&self->s);
 	self->s.path_kind = SVACC_PATH_IOCTL;
+	ret = warm_records(&self->s, self->rec, SVACC_NREC);
+	ASSERT_EQ(0, ret) TH_LOG("NOP with a record: %d", ret);
 }
 
 FIXTURE_TEARDOWN(submit)

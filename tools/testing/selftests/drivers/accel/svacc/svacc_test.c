@@ -81,6 +81,40 @@ int wait_record(struct svacc *s, struct drm_svacc_completion *c,
 	return svacc_wait(s, c, timeout_ns);
 }
 
+/**
+ * warm_records() - let the device write each page of a record array once
+ * @s: context
+ * @rec: records
+ * @n: number of records
+ *
+ * A NOP with block-on-fault per page, so that later descriptors without
+ * block-on-fault can write their records even where the device has its own
+ * page table (the record write follows the descriptor's BOF flag; the
+ * test record_write_nobof covers that case on its own).
+ *
+ * Return: 0 or the failing status / negative errno.
+ */
+int warm_records(struct svacc *s, struct drm_svacc_completion *rec, size_t n)
+{
+	struct drm_svacc_desc d;
+	uintptr_t page = 0;
+	size_t i;
+	int st;
+
+	for (i = 0; i < n; i++) {
+		if (((uintptr_t)&rec[i] & ~(PAGE - 1)) == page)
+			continue;
+		page = (uintptr_t)&rec[i] & ~(PAGE - 1);
+		svacc_desc_nop(&d, &rec[i]);
+		d.flags |= SVACC_DESC_F_BOF;
+		st = submit_wait(s, &d, &rec[i]);
+		if (st != SVACC_STATUS_SUCCESS)
+			return st ? st : -EIO;
+		memset(&rec[i], 0, sizeof(rec[i]));
+	}
+	return 0;
+}
+
 void fill_random(void *buf, size_t len, uint64_t seed)
 {
 	uint64_t x = seed * 0x9e3779b97f4a7c15ULL + 1;

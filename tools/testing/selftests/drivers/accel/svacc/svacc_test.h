@@ -59,6 +59,7 @@ int submit_wait(struct svacc *s, struct drm_svacc_desc *d,
 int wait_record(struct svacc *s, struct drm_svacc_completion *c,
 		int64_t timeout_ns);
 
+int warm_records(struct svacc *s, struct drm_svacc_completion *rec, size_t n);
 void fill_random(void *buf, size_t len, uint64_t seed);
 void *map_file(size_t len, const void *content, size_t content_len,
 	       int prot, int flags, int *fdp);
