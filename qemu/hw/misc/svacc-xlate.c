@@ -417,10 +417,48 @@ static bool svacc_prg_covers(const SvaccPrg *g, uint64_t page)
     return page >= g->va && page < g->va + g->npages * SVACC_PAGE_SIZE;
 }
 
+/* Issue one new group of the job's at @start; NULL if none could be */
+static SvaccPrg *svacc_prg_issue(SvaccState *s, SvaccJob *job, uint64_t start,
+                                 uint64_t end, bool write, uint32_t alloc)
+{
+    uint64_t n = MIN((end - start) / SVACC_PAGE_SIZE, s->prg_pages);
+    SvaccPrg *g;
+    int slot;
+
+    /*
+     * Split the OS's allocation between the groups we keep in flight, so
+     * that the engine works on one group while the OS serves the next.
+     */
+    n = MIN(n, MAX(alloc / s->prg_inflight, 1));
+    n = MIN(n, alloc - s->pri_outstanding);
+    for (slot = 0; slot < SVACC_MAX_PRG_INFLIGHT && job->prg[slot]; slot++) {
+        continue;
+    }
+    if (!n || slot == SVACC_MAX_PRG_INFLIGHT) {
+        return NULL;
+    }
+    g = svacc_prg_alloc(s);
+    if (!g) {
+        return NULL;
+    }
+    g->state = SVACC_PRG_SENDING;
+    g->pasid = job->pasid;
+    g->priv = job->priv;
+    g->write = write;
+    g->va = start;
+    g->npages = n;
+    g->sent = 0;
+    g->job = job;
+    job->prg[slot] = g;
+    s->pri_outstanding += n;
+    svacc_prg_send(s, g);
+    return g;
+}
+
 /*
  * ATS answered without the permission we need and the descriptor blocks
- * on faults: ask the OS for the page, and for the pages the descriptor
- * will touch next, in groups of up to prg-pages.
+ * on faults: ask the OS for the page, and keep up to prg-inflight groups
+ * asking for the pages the descriptor will touch next.
  */
 static SvaccXlate svacc_pri_miss(SvaccState *s, SvaccJob *job, uint64_t va,
                                  uint64_t stream_end, bool write)
@@ -428,33 +466,31 @@ static SvaccXlate svacc_pri_miss(SvaccState *s, SvaccJob *job, uint64_t va,
     PCIDevice *pdev = PCI_DEVICE(s);
     uint64_t page = va & SVACC_PAGE_MASK;
     uint64_t limit = ROUND_UP(MAX(stream_end, va + 1), SVACC_PAGE_SIZE);
-    uint64_t start, n, alloc, next_start;
-    SvaccPrg *g, *mine = NULL;
-    int i, active = 0, slot;
+    uint64_t start, next_start, g_end;
+    SvaccPrg *g, *cover = NULL;
+    uint32_t alloc;
+    int i, active = 0;
 
     for (i = 0; i < SVACC_MAX_PRG_INFLIGHT; i++) {
         g = job->prg[i];
         if (!g || !svacc_prg_covers(g, page) || (write && !g->write)) {
             continue;
         }
-        switch (g->state) {
-        case SVACC_PRG_SENDING:
-            job->park = SVACC_PARK_PRI_SEND;
-            return SVACC_XLATE_PARK;
-        case SVACC_PRG_WAITING:
-            job->park = SVACC_PARK_PRI;
-            return SVACC_XLATE_PARK;
-        case SVACC_PRG_FAILED:
+        if (g->state == SVACC_PRG_FAILED) {
             return SVACC_XLATE_FAULT;
-        default:
+        }
+        if (g->state == SVACC_PRG_OK) {
             /* answered SUCCESS yet still not translatable: ask again */
             job->pri_retries++;
-            break;
+        } else {
+            cover = g;
         }
     }
-    if (job->pri_retries > SVACC_PRI_MAX_RETRIES) {
+    if (!cover && job->pri_retries > SVACC_PRI_MAX_RETRIES) {
         return SVACC_XLATE_FAULT;
     }
+    /* answered groups are done with; the rest counts as in flight */
+    start = page;
     for (i = 0; i < SVACC_MAX_PRG_INFLIGHT; i++) {
         g = job->prg[i];
         if (g && g->state == SVACC_PRG_OK) {
@@ -462,18 +498,23 @@ static SvaccXlate svacc_pri_miss(SvaccState *s, SvaccJob *job, uint64_t va,
             job->prg[i] = NULL;
         } else if (g && g->state != SVACC_PRG_FAILED) {
             active++;
+            g_end = g->va + g->npages * SVACC_PAGE_SIZE;
+            if (cover && g->write == write && g->va <= limit &&
+                g_end > start) {
+                start = g_end;
+            }
         }
     }
-    if (!pcie_pri_enabled(pdev) || s->pri_failed) {
+    if (!cover && (!pcie_pri_enabled(pdev) || s->pri_failed)) {
         return SVACC_XLATE_FAULT;
     }
     svacc_pasid_register_pri(s, svacc_pasid_state(s, job->pasid));
 
+    /* top up: pages ahead of need, within the OS's allocation */
     alloc = pcie_pri_get_req_alloc(pdev);
-    start = page;
     while (active < s->prg_inflight && start < limit &&
-           s->pri_outstanding < alloc) {
-        /* stop ahead of a page another group of ours already asks for */
+           s->pri_outstanding < alloc && !s->pri_failed) {
+        /* stop in front of a page another group of ours asks for */
         next_start = limit;
         for (i = 0; i < SVACC_MAX_PRG_INFLIGHT; i++) {
             g = job->prg[i];
@@ -482,50 +523,31 @@ static SvaccXlate svacc_pri_miss(SvaccState *s, SvaccJob *job, uint64_t va,
                 next_start = g->va;
             }
         }
-        n = MIN((next_start - start) / SVACC_PAGE_SIZE, s->prg_pages);
-        n = MIN(n, alloc - s->pri_outstanding);
-        if (!n) {
-            break;
-        }
-        for (slot = 0; slot < SVACC_MAX_PRG_INFLIGHT && job->prg[slot];
-             slot++) {
-            continue;
-        }
-        g = slot < SVACC_MAX_PRG_INFLIGHT ? svacc_prg_alloc(s) : NULL;
+        g = next_start > start ?
+            svacc_prg_issue(s, job, start, next_start, write, alloc) : NULL;
         if (!g) {
             break;
         }
-        g->state = SVACC_PRG_SENDING;
-        g->pasid = job->pasid;
-        g->priv = job->priv;
-        g->write = write;
-        g->va = start;
-        g->npages = n;
-        g->sent = 0;
-        g->job = job;
-        job->prg[slot] = g;
-        s->pri_outstanding += n;
-        if (start == page) {
-            mine = g;
+        if (!cover && start == page) {
+            cover = g;
         }
-        svacc_prg_send(s, g);
         active++;
-        start += n * SVACC_PAGE_SIZE;
-        if (g->state == SVACC_PRG_SENDING) {
-            break;  /* backing off */
+        start = g->va + g->npages * SVACC_PAGE_SIZE;
+        if (g->state != SVACC_PRG_WAITING) {
+            break;  /* backing off, or refused */
         }
     }
-    if (!mine) {
+    if (!cover) {
         /* no budget or group index now: a response will free some */
         job->park = SVACC_PARK_PRI_SEND;
         svacc_pri_backoff(s);
         return SVACC_XLATE_PARK;
     }
-    if (mine->state == SVACC_PRG_FAILED) {
+    if (cover->state == SVACC_PRG_FAILED) {
         return SVACC_XLATE_FAULT;
     }
-    job->park = mine->state == SVACC_PRG_SENDING ? SVACC_PARK_PRI_SEND :
-                                                   SVACC_PARK_PRI;
+    job->park = cover->state == SVACC_PRG_SENDING ? SVACC_PARK_PRI_SEND :
+                                                    SVACC_PARK_PRI;
     return SVACC_XLATE_PARK;
 }
 
