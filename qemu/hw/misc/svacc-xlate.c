@@ -573,10 +573,13 @@ static SvaccXlate svacc_ats_translate(SvaccState *s, SvaccJob *job,
     s->counters[SVACC_CNT_ATC_MISS]++;
     svacc_pasid_register(s, svacc_pasid_state(s, job->pasid));
 
-    /* always ask for write: a read-only answer still serves reads */
+    /*
+     * Ask for write only when writing: the IOMMU answers a write request
+     * on a read-only page with no access at all.
+     */
     ret = pci_ats_request_translation(pdev, job->pasid, job->priv, false,
-                                      page, SVACC_PAGE_SIZE, false, &entry, 1,
-                                      &errs);
+                                      page, SVACC_PAGE_SIZE, !write, &entry,
+                                      1, &errs);
     s->counters[SVACC_CNT_ATS_REQ]++;
     if (ret < 1) {
         trace_svacc_translate(job->pasid, va, write, 0, (int)ret);

@@ -19,6 +19,8 @@
 #include "libqos/pci.h"
 #include "hw/pci/pci_regs.h"
 #include "hw/misc/svacc_regs.h"
+#include "hw/i386/intel_iommu_internal.h"
+#include "hw/pci-host/q35.h"
 
 #define PAGE            4096ull
 #define DEVFN           QPCI_DEVFN(4, 0)
@@ -42,6 +44,17 @@ typedef struct T {
     uint64_t ctx;
     uint64_t fq;
     int crs;
+    /* ATS mode: intel-iommu with first-level tables for PASID_A */
+    bool ats;
+    uint64_t ecam;
+    uint16_t pasid_cap, ats_cap, pri_cap;
+    uint64_t pml4;
+    uint64_t iq;
+    uint32_t iq_tail;
+    uint64_t prq;
+    uint32_t prq_head;
+    int page_reqs;
+    int groups;
 } T;
 
 /* ---------------------------------------------------------------------- */
@@ -105,9 +118,14 @@ static void map_page(T *t, uint32_t pasid, uint64_t va, uint64_t pa,
                  (huge ? SVACC_PTE_LEAF : 0));
 }
 
+static uint64_t fl_va2pa(T *t, uint64_t va);
+
 /* Test-side walk: VA -> guest physical, 0 when unmapped */
 static uint64_t va2pa(T *t, uint32_t pasid, uint64_t va)
 {
+    if (t->ats) {
+        return fl_va2pa(t, va);
+    }
     uint64_t e = qtest_readq(t->qts, t->ctx + pasid * SVACC_CTX_ENTRY_SIZE);
     int level;
 
@@ -293,13 +311,13 @@ static uint32_t wqsts(T *t, int wq)
     return rd32(t, SVACC_WQCFG_BASE + SVACC_WQCFG_STRIDE * wq + SVACC_WQSTS);
 }
 
-static T *start(const char *extra)
+static T *start_with(const char *iommu, const char *extra)
 {
     T *t = g_new0(T, 1);
     uint64_t size;
 
-    t->qs = qtest_pc_boot("-M q35 -nic none -device svacc,addr=04.0%s",
-                          extra);
+    t->qs = qtest_pc_boot("-M q35 -nic none %s -device svacc,addr=04.0%s",
+                          iommu, extra);
     t->qts = t->qs->qts;
     t->dev = qpci_device_find(t->qs->pcibus, DEVFN);
     g_assert(t->dev);
@@ -309,6 +327,11 @@ static T *start(const char *extra)
     qpci_msix_enable(t->dev);
     qpci_device_enable(t->dev);
     return t;
+}
+
+static T *start(const char *extra)
+{
+    return start_with("", extra);
 }
 
 static void stop(T *t)
@@ -1264,6 +1287,411 @@ static void test_halt_and_flr(void)
     stop(t);
 }
 
+/* ---------------------------------------------------------------------- */
+/* ATS mode with intel-iommu (scalable mode, first-level tables, svm=on) */
+
+#define VTD(off)        (Q35_HOST_BRIDGE_IOMMU_ADDR + (off))
+#define VTD_DID         1
+#define SVACC_SID       PCI_BUILD_BDF(0, DEVFN)
+#define FL_TABLE        (VTD_FL_P | VTD_FL_RW | VTD_FL_US | VTD_FL_A)
+
+static uint64_t fl_slot(T *t, uint64_t va, bool alloc)
+{
+    uint64_t table = t->pml4, e;
+    int level;
+
+    for (level = 4; level > 1; level--) {
+        uint64_t slot = table + ((va >> (12 + 9 * (level - 1))) & 511) * 8;
+
+        e = qtest_readq(t->qts, slot);
+        if (!(e & VTD_FL_P)) {
+            if (!alloc) {
+                return 0;
+            }
+            e = galloc(t, PAGE) | FL_TABLE;
+            qtest_writeq(t->qts, slot, e);
+        }
+        table = e & SVACC_PTE_ADDR_MASK;
+    }
+    return table + ((va >> 12) & 511) * 8;
+}
+
+static void fl_map(T *t, uint64_t va, uint64_t pa, bool write)
+{
+    qtest_writeq(t->qts, fl_slot(t, va, true),
+                 pa | VTD_FL_P | VTD_FL_US | VTD_FL_A |
+                 (write ? VTD_FL_RW | VTD_FL_D : 0));
+}
+
+static uint64_t fl_va2pa(T *t, uint64_t va)
+{
+    uint64_t slot = fl_slot(t, va, false);
+    uint64_t e = slot ? qtest_readq(t->qts, slot) : 0;
+
+    return (e & VTD_FL_P) ? (e & SVACC_PTE_ADDR_MASK) + (va & (PAGE - 1)) : 0;
+}
+
+static void iq_submit(T *t, uint64_t lo, uint64_t hi)
+{
+    uint64_t d = t->iq + t->iq_tail * 32;
+
+    qtest_writeq(t->qts, d, lo);
+    qtest_writeq(t->qts, d + 8, hi);
+    qtest_writeq(t->qts, d + 16, 0);
+    qtest_writeq(t->qts, d + 24, 0);
+    t->iq_tail = (t->iq_tail + 1) % (PAGE / 32);
+    qtest_writeq(t->qts, VTD(DMAR_IQT_REG), (uint64_t)t->iq_tail << 5);
+    g_assert_cmphex(qtest_readl(t->qts, VTD(DMAR_FSTS_REG)) & VTD_FSTS_IQE,
+                    ==, 0);
+}
+
+static void pgresp(T *t, uint32_t pasid, uint16_t prgi, unsigned rc)
+{
+    iq_submit(t, VTD_INV_DESC_PGRESP | (1ull << 4) | ((uint64_t)rc << 12) |
+              ((uint64_t)SVACC_SID << 16) | ((uint64_t)pasid << 32),
+              (uint64_t)prgi << 3);
+}
+
+/* Invalidate the IOMMU's and the device's caches for one page of A */
+static void inv_page(T *t, uint64_t va)
+{
+    iq_submit(t, VTD_INV_DESC_PIOTLB | VTD_INV_DESC_PIOTLB_ALL_IN_PASID |
+              ((uint64_t)VTD_DID << 16) | ((uint64_t)PASID_A << 32), 0);
+    iq_submit(t, VTD_INV_DESC_DEV_PIOTLB | ((uint64_t)SVACC_SID << 16) |
+              ((uint64_t)PASID_A << 32), va & ~(PAGE - 1));
+}
+
+/*
+ * Play the OS: take the page requests queued so far, map each page
+ * (unless @refuse), answer each group when its last request arrives.
+ */
+static void serve_prq(T *t, unsigned rc)
+{
+    uint64_t tail = qtest_readq(t->qts, VTD(DMAR_PQT_REG));
+
+    while (t->prq_head != tail) {
+        uint64_t lo = qtest_readq(t->qts, t->prq + t->prq_head);
+        uint64_t hi = qtest_readq(t->qts, t->prq + t->prq_head + 8);
+        uint64_t va = hi & ~(PAGE - 1);
+        uint32_t pasid = (lo >> 32) & 0xfffff;
+
+        g_assert_cmpuint(pasid, ==, PASID_A);
+        g_assert_cmphex((lo >> 16) & 0xffff, ==, SVACC_SID);
+        g_assert_true(lo & VTD_PRD_PP(1));
+        t->page_reqs++;
+        if (!rc && !fl_va2pa(t, va)) {
+            fl_map(t, va, galloc(t, PAGE), true);
+        }
+        if (hi & VTD_PRD_LPIG(1)) {
+            t->groups++;
+            pgresp(t, pasid, (hi >> 3) & 0x1ff, rc);
+        }
+        t->prq_head = (t->prq_head + VTD_PQA_ENTRY_SIZE) % PAGE;
+        qtest_writeq(t->qts, VTD(DMAR_PQH_REG), t->prq_head);
+    }
+}
+
+static uint8_t wait_cr_serving(T *t, uint64_t cr, unsigned rc, uint8_t *rec)
+{
+    uint64_t pa = fl_va2pa(t, cr);
+    uint8_t st = 0;
+    int i;
+
+    for (i = 0; i < 20000 && !st; i++) {
+        serve_prq(t, rc);
+        st = qtest_readb(t->qts, pa);
+    }
+    if (rec) {
+        qtest_memread(t->qts, pa, rec, SVACC_CR_SIZE);
+    }
+    return st;
+}
+
+static uint16_t ext_cap(T *t, uint16_t id)
+{
+    uint16_t off = 0x100;
+
+    while (off) {
+        uint32_t hdr = qtest_readl(t->qts, t->ecam + off);
+
+        if ((hdr & 0xffff) == id) {
+            return off;
+        }
+        off = hdr >> 20;
+    }
+    return 0;
+}
+
+static T *start_ats(const char *extra)
+{
+    T *t = start_with("-device intel-iommu,x-scalable-mode=on,x-flts=on,"
+                      "x-pasid-mode=on,device-iotlb=on,aw-bits=48,svm=on",
+                      extra);
+    QPCIDevice *mch = qpci_device_find(t->qs->pcibus, 0);
+    uint64_t root, ctxt, pdir, ptbl, pe;
+    int i;
+
+    t->ats = true;
+    /* ECAM for the extended capabilities (no firmware runs here) */
+    qpci_config_writel(mch, MCH_HOST_BRIDGE_PCIEXBAR,
+                       MCH_HOST_BRIDGE_PCIEXBAR_DEFAULT | 1);
+    qpci_config_writel(mch, MCH_HOST_BRIDGE_PCIEXBAR + 4, 0);
+    g_free(mch);
+    t->ecam = MCH_HOST_BRIDGE_PCIEXBAR_DEFAULT + (DEVFN << 12);
+    t->pasid_cap = ext_cap(t, PCI_EXT_CAP_ID_PASID);
+    t->ats_cap = ext_cap(t, PCI_EXT_CAP_ID_ATS);
+    t->pri_cap = ext_cap(t, PCI_EXT_CAP_ID_PRI);
+    g_assert(t->pasid_cap && t->ats_cap && t->pri_cap);
+
+    /* IOMMU: root -> scalable context (PRE) -> PASID dir -> PASID table */
+    t->pml4 = galloc(t, PAGE);
+    root = galloc(t, PAGE);
+    ctxt = galloc(t, PAGE);
+    pdir = galloc(t, PAGE);
+    ptbl = galloc(t, PAGE);
+    qtest_writeq(t->qts, root, ctxt | VTD_ROOT_ENTRY_P);
+    qtest_writeq(t->qts, ctxt + DEVFN * VTD_CTX_ENTRY_SCALABLE_SIZE,
+                 pdir | VTD_CONTEXT_ENTRY_P | VTD_SM_CONTEXT_ENTRY_PRE);
+    qtest_writeq(t->qts, pdir, ptbl | 1);
+    for (i = 0; i <= PASID_A; i++) {        /* PASID 0 is RID_PASID */
+        pe = ptbl + i * VTD_PASID_ENTRY_SIZE;
+        /* AW 2: 48-bit, which the canonical check uses */
+        qtest_writeq(t->qts, pe, VTD_PASID_ENTRY_P | VTD_SM_PASID_ENTRY_FLT |
+                     (2 << 2));
+        qtest_writeq(t->qts, pe + 8, VTD_DID);
+        qtest_writeq(t->qts, pe + 16, t->pml4);
+    }
+    t->iq = galloc(t, PAGE);
+    t->prq = galloc(t, PAGE);
+    qtest_writeq(t->qts, VTD(DMAR_IQA_REG), t->iq | VTD_IQA_DW_MASK);
+    qtest_writel(t->qts, VTD(DMAR_GCMD_REG), VTD_GCMD_QIE);
+    qtest_writeq(t->qts, VTD(DMAR_RTADDR_REG), root | VTD_RTADDR_SMT);
+    qtest_writel(t->qts, VTD(DMAR_GCMD_REG), VTD_GCMD_QIE | VTD_GCMD_SRTP);
+    qtest_writel(t->qts, VTD(DMAR_GCMD_REG), VTD_GCMD_QIE | VTD_GCMD_TE);
+    g_assert_cmphex(qtest_readl(t->qts, VTD(DMAR_GSTS_REG)) &
+                    (VTD_GSTS_QIES | VTD_GSTS_TES), ==,
+                    VTD_GSTS_QIES | VTD_GSTS_TES);
+    qtest_writeq(t->qts, VTD(DMAR_PQA_REG), t->prq);
+    qtest_writeq(t->qts, VTD(DMAR_PQH_REG), 0);
+    qtest_writeq(t->qts, VTD(DMAR_PQT_REG), 0);
+
+    /* what the OS's IOMMU driver does: PASID, ATS, PRI with 32 requests */
+    qtest_writew(t->qts, t->ecam + t->pasid_cap + PCI_PASID_CTRL,
+                 PCI_PASID_CTRL_ENABLE);
+    qtest_writew(t->qts, t->ecam + t->ats_cap + PCI_ATS_CTRL,
+                 PCI_ATS_CTRL_ENABLE);
+    qtest_writel(t->qts, t->ecam + t->pri_cap + PCI_PRI_ALLOC_REQ, 32);
+    qtest_writew(t->qts, t->ecam + t->pri_cap + PCI_PRI_CTRL,
+                 PCI_PRI_CTRL_ENABLE);
+
+    wr32(t, SVACC_GENCTRL, SVACC_GENCTRL_ENABLE |
+         (SVACC_MODE_ATS << SVACC_GENCTRL_MODE_SHIFT));
+    g_assert_cmphex(rd32(t, SVACC_GENSTS), ==, SVACC_GENSTS_ENABLED);
+    wqcfg(t, WQ_DED, 16, true, 5, PASID_A);
+    g_assert_cmpuint(cmd(t, SVACC_CMD_ENABLE_WQ, WQ_DED), ==, 0);
+    fl_map(t, CR_VA, galloc(t, PAGE), true);
+    return t;
+}
+
+static void test_ats_caps(void)
+{
+    T *t = start_ats("");
+    uint16_t w;
+
+    w = qtest_readw(t->qts, t->ecam + t->pasid_cap + PCI_PASID_CAP);
+    g_assert_cmpuint((w >> 8) & 0x1f, ==, 8);
+    g_assert_cmphex(w & (PCI_PASID_CAP_EXEC | PCI_PASID_CAP_PRIV), ==, 0);
+    w = qtest_readw(t->qts, t->ecam + t->ats_cap + PCI_ATS_CAP);
+    g_assert_true(w & PCI_ATS_CAP_PAGE_ALIGNED);
+    w = qtest_readw(t->qts, t->ecam + t->pri_cap + PCI_PRI_STATUS);
+    g_assert_true(w & PCI_PRI_STATUS_PASID);
+    g_assert_false(w & PCI_PRI_STATUS_STOPPED);
+    g_assert_cmpuint(qtest_readl(t->qts, t->ecam + t->pri_cap +
+                                 PCI_PRI_MAX_REQ), >=, 32);
+    stop(t);
+
+    t = start_with("-device intel-iommu,x-scalable-mode=on,x-flts=on,"
+                   "x-pasid-mode=on,device-iotlb=on,aw-bits=48,svm=on",
+                   ",ats=off,pri=off");
+    g_assert_cmphex(rd32(t, SVACC_CAP_XLATE), ==,
+                    SVACC_XLATE_DEVPT | SVACC_XLATE_PASID);
+    wr32(t, SVACC_GENCTRL, SVACC_GENCTRL_ENABLE | (SVACC_MODE_ATS << 4));
+    g_assert_cmphex(rd32(t, SVACC_GENSTS), ==, SVACC_GENSTS_ERR |
+                    (SVACC_REASON_BAD_MODE << 8));
+    stop(t);
+}
+
+static void test_ats_present(void)
+{
+    T *t = start_ats("");
+    enum { N = 3 * PAGE + 100 };
+    g_autofree uint8_t *a = g_malloc(N), *b = g_malloc(N);
+    uint64_t p1, p2, va;
+    uint8_t rec[SVACC_CR_SIZE];
+
+    for (va = BUF_VA; va < BUF_VA + 0x20000; va += PAGE) {
+        fl_map(t, va, galloc(t, PAGE), true);
+    }
+    fill_random(a, N, 21);
+    vwrite(t, PASID_A, BUF_VA + 7, a, N);
+    g_assert_cmpuint(run(t, SVACC_OP_MEMMOVE, 0, BUF_VA + 7,
+                         BUF_VA + 0x10000 + 33, N, 0, rec), ==,
+                     SVACC_STATUS_SUCCESS);
+    vread(t, PASID_A, BUF_VA + 0x10000 + 33, b, N);
+    g_assert(!memcmp(a, b, N));
+    g_assert_cmpuint(rd64(t, SVACC_COUNTERS + 8 * SVACC_CNT_ATS_REQ), >=, 9);
+    g_assert_cmpuint(rd64(t, SVACC_COUNTERS + 8 * SVACC_CNT_ATC_HIT), >, 0);
+    g_assert_cmpuint(rd64(t, SVACC_COUNTERS + 8 * SVACC_CNT_PAGE_REQ), ==, 0);
+
+    /* the ATC keeps a translation until the IOMMU invalidates it */
+    va = BUF_VA + 0x10000;
+    p1 = fl_va2pa(t, va);
+    p2 = galloc(t, PAGE);
+    g_assert_cmpuint(run(t, SVACC_OP_MEMFILL, 0, 0, va, 8, 0x11, NULL), ==,
+                     SVACC_STATUS_SUCCESS);
+    fl_map(t, va, p2, true);
+    g_assert_cmpuint(run(t, SVACC_OP_MEMFILL, 0, 0, va, 8, 0x22, NULL), ==,
+                     SVACC_STATUS_SUCCESS);
+    g_assert_cmphex(qtest_readb(t->qts, p1), ==, 0x22);
+    inv_page(t, va);
+    g_assert_cmpuint(rd64(t, SVACC_COUNTERS + 8 * SVACC_CNT_ATC_INV), ==, 1);
+    g_assert_cmpuint(run(t, SVACC_OP_MEMFILL, 0, 0, va, 8, 0x33, NULL), ==,
+                     SVACC_STATUS_SUCCESS);
+    g_assert_cmphex(qtest_readb(t->qts, p1), ==, 0x22);
+    g_assert_cmphex(qtest_readb(t->qts, p2), ==, 0x33);
+
+    /* read-only page: a write without BOF is a PAGE_FAULT */
+    fl_map(t, va, p2, false);
+    inv_page(t, va);
+    g_assert_cmpuint(run(t, SVACC_OP_MEMFILL, 0, 0, va + 8, 8, 0, rec), ==,
+                     SVACC_STATUS_PAGE_FAULT);
+    g_assert_cmphex(rec[SVACC_CR_FAULT_INFO], ==, SVACC_FAULT_INFO_W);
+    g_assert_cmpuint(rd64(t, SVACC_COUNTERS + 8 * SVACC_CNT_PAGE_REQ), ==, 0);
+    g_assert_cmpuint(run(t, SVACC_OP_CRC32C, 0, va, 0, 8, 0, rec), ==,
+                     SVACC_STATUS_SUCCESS);
+    stop(t);
+}
+
+static void test_ats_page_requests(void)
+{
+    T *t = start_ats("");
+    enum { N = 40 * PAGE };
+    g_autofree uint8_t *a = g_malloc(N), *b = g_malloc(N);
+    uint8_t d[SVACC_DESC_SIZE], rec[SVACC_CR_SIZE];
+    uint64_t src = BUF_VA, dst = BUF_VA + 0x100000 + 64, va, cr;
+
+    for (va = src; va < src + N; va += PAGE) {
+        fl_map(t, va, galloc(t, PAGE), true);
+    }
+    fill_random(a, N, 31);
+    vwrite(t, PASID_A, src, a, N);
+
+    /* destination not present at all: the OS maps it on request */
+    cr = new_cr(t);
+    mkdesc(d, 0, SVACC_OP_MEMMOVE, SVACC_FLAG_CRAV | SVACC_FLAG_BOF, cr,
+           src, dst, N, 0);
+    g_assert_cmpuint(submit(t, WQ_DED, false, d), ==, SVACC_SUBMIT_ACCEPTED);
+    g_assert_cmpuint(wait_cr_serving(t, cr, 0, rec), ==,
+                     SVACC_STATUS_SUCCESS);
+    vread(t, PASID_A, dst, b, N);
+    g_assert(!memcmp(a, b, N));
+    /* 41 pages, in groups of at most 32 / 4 = 8 pages */
+    g_assert_cmpuint(t->page_reqs, >=, 41);
+    g_assert_cmpuint(t->groups, >=, 6);
+    g_assert_cmpuint(rd64(t, SVACC_COUNTERS + 8 * SVACC_CNT_PAGE_REQ), ==,
+                     t->page_reqs);
+    g_assert_cmpuint(rd64(t, SVACC_COUNTERS + 8 * SVACC_CNT_PRG), ==,
+                     t->groups);
+
+    /* INVALID REQUEST: PAGE_FAULT at the first page still needed */
+    cr = new_cr(t);
+    mkdesc(d, 0, SVACC_OP_MEMFILL, SVACC_FLAG_CRAV | SVACC_FLAG_BOF, cr, 0,
+           BUF_VA + 0x200000 - 16, 64, 0);
+    fl_map(t, BUF_VA + 0x200000 - PAGE, galloc(t, PAGE), true);
+    g_assert_cmpuint(submit(t, WQ_DED, false, d), ==, SVACC_SUBMIT_ACCEPTED);
+    g_assert_cmpuint(wait_cr_serving(t, cr, 1, rec), ==,
+                     SVACC_STATUS_PAGE_FAULT);
+    g_assert_cmpuint(ldl_le_p(rec + SVACC_CR_BYTES_COMPLETED), ==, 16);
+    g_assert_cmphex(ldq_le_p(rec + SVACC_CR_FAULT_ADDR), ==,
+                    BUF_VA + 0x200000);
+    g_assert_cmphex(rec[SVACC_CR_FAULT_INFO], ==, SVACC_FAULT_INFO_W);
+
+    /* BOF clear: no page request at all */
+    cr = t->page_reqs;
+    g_assert_cmpuint(run(t, SVACC_OP_MEMFILL, 0, 0, BUF_VA + 0x300000, 8, 0,
+                         rec), ==, SVACC_STATUS_PAGE_FAULT);
+    serve_prq(t, 0);
+    g_assert_cmpuint(t->page_reqs, ==, cr);
+    stop(t);
+}
+
+/* The OS's page request queue is full: back off, never fail */
+static void test_ats_prq_full(void)
+{
+    T *t = start_ats("");
+    uint8_t d[SVACC_DESC_SIZE], rec[SVACC_CR_SIZE];
+    uint64_t cr = new_cr(t);
+    int i;
+
+    /* head one entry ahead of tail: the queue is full */
+    t->prq_head = VTD_PQA_ENTRY_SIZE;
+    qtest_writeq(t->qts, VTD(DMAR_PQH_REG), t->prq_head);
+    mkdesc(d, 0, SVACC_OP_MEMFILL, SVACC_FLAG_CRAV | SVACC_FLAG_BOF, cr, 0,
+           BUF_VA, 8, 0x77);
+    g_assert_cmpuint(submit(t, WQ_DED, false, d), ==, SVACC_SUBMIT_ACCEPTED);
+    for (i = 0; i < 100; i++) {
+        qtest_clock_step(t->qts, 100 * 1000);
+    }
+    g_assert_true(qtest_readl(t->qts, VTD(DMAR_PRS_REG)) & VTD_PR_STATUS_PRO);
+    g_assert_cmpuint(peek_cr(t, PASID_A, cr), ==, 0);
+    /* the OS drains its queue and clears the overflow */
+    t->prq_head = 0;
+    qtest_writeq(t->qts, VTD(DMAR_PQH_REG), 0);
+    qtest_writel(t->qts, VTD(DMAR_PRS_REG), VTD_PR_STATUS_PRO);
+    for (i = 0; i < 100 && !qtest_readq(t->qts, VTD(DMAR_PQT_REG)); i++) {
+        qtest_clock_step(t->qts, 1000 * 1000);
+    }
+    g_assert_cmpuint(wait_cr_serving(t, cr, 0, rec), ==,
+                     SVACC_STATUS_SUCCESS);
+    g_assert_cmphex(qtest_readb(t->qts, fl_va2pa(t, BUF_VA)), ==, 0x77);
+    stop(t);
+}
+
+/* Throughput of MEMMOVE (run with -m perf) */
+static void test_perf(void)
+{
+    T *t = start_devpt(" -m 512M");
+    uint64_t huge = ROUND_UP(galloc(t, 130 * MiB), 2 * MiB);
+    uint64_t small = galloc(t, 16 * MiB);
+    uint64_t va;
+    gint64 t0;
+    double secs;
+
+    for (va = 0; va < 64 * MiB; va += 2 * MiB) {
+        map_page(t, PASID_A, 0x40000000 + va, huge + va, true, true);
+        map_page(t, PASID_A, 0x80000000 + va, huge + 64 * MiB + va, true,
+                 true);
+    }
+    for (va = 0; va < 8 * MiB; va += PAGE) {
+        map_page(t, PASID_A, BUF_VA + va, small + va, true, false);
+        map_page(t, PASID_A, BUF_VA + 8 * MiB + va, small + 8 * MiB + va,
+                 true, false);
+    }
+    t0 = g_get_monotonic_time();
+    g_assert_cmpuint(run(t, SVACC_OP_MEMMOVE, 0, 0x40000000, 0x80000000,
+                         64 * MiB, 0, NULL), ==, SVACC_STATUS_SUCCESS);
+    secs = (g_get_monotonic_time() - t0) / 1e6;
+    g_test_message("MEMMOVE 64 MiB, 2 MiB pages: %.3f s, %.0f MB/s", secs,
+                   64 * MiB / secs / 1e6);
+    t0 = g_get_monotonic_time();
+    g_assert_cmpuint(run(t, SVACC_OP_MEMMOVE, 0, BUF_VA, BUF_VA + 8 * MiB,
+                         8 * MiB, 0, NULL), ==, SVACC_STATUS_SUCCESS);
+    secs = (g_get_monotonic_time() - t0) / 1e6;
+    g_test_message("MEMMOVE 8 MiB, 4 KiB pages: %.3f s, %.0f MB/s", secs,
+                   8 * MiB / secs / 1e6);
+    stop(t);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -1280,5 +1708,12 @@ int main(int argc, char **argv)
     qtest_add_func("/svacc/devtlb-invalidate", test_devtlb_invalidate);
     qtest_add_func("/svacc/commands", test_commands);
     qtest_add_func("/svacc/halt-and-flr", test_halt_and_flr);
+    qtest_add_func("/svacc/ats/caps", test_ats_caps);
+    qtest_add_func("/svacc/ats/present", test_ats_present);
+    qtest_add_func("/svacc/ats/page-requests", test_ats_page_requests);
+    qtest_add_func("/svacc/ats/prq-full", test_ats_prq_full);
+    if (g_test_perf()) {
+        qtest_add_func("/svacc/perf", test_perf);
+    }
     return g_test_run();
 }
