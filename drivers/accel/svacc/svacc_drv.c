@@ -277,7 +277,7 @@ static struct pci_driver svacc_pci_driver = {
 	.id_table = svacc_pci_ids,
 	.probe = svacc_probe,
 	.remove = svacc_remove,
-	.driver.dev_groups = svacc_dev_groups,
+	.dev_groups = svacc_dev_groups,
 };
 module_pci_driver(svacc_pci_driver);
 
