@@ -1287,6 +1287,59 @@ static void test_halt_and_flr(void)
     stop(t);
 }
 
+/* Bus mastering off stops the engine, back on continues; INTMASK */
+static void test_bme_and_intmask(void)
+{
+    T *t = start_devpt(",inject-drop-irq=2");
+    uint16_t cmdreg = qpci_config_readw(t->dev, PCI_COMMAND);
+    uint8_t d[SVACC_DESC_SIZE];
+    uint64_t cr = new_cr(t);
+    int i;
+
+    map_buf(t, PASID_A, BUF_VA, 1, true);
+    qpci_config_writew(t->dev, PCI_COMMAND, cmdreg & ~PCI_COMMAND_MASTER);
+    mkdesc(d, 0, SVACC_OP_MEMFILL, SVACC_FLAG_CRAV, cr, 0, BUF_VA, 8, 0x5a);
+    g_assert_cmpuint(submit(t, WQ_DED, false, d), ==, SVACC_SUBMIT_ACCEPTED);
+    g_assert_cmpuint(peek_cr(t, PASID_A, cr), ==, 0);
+    qpci_config_writew(t->dev, PCI_COMMAND, cmdreg);
+    g_assert_cmpuint(wait_cr(t, PASID_A, cr, NULL), ==, SVACC_STATUS_SUCCESS);
+
+    /* inject-drop-irq=2: the second completion interrupt is dropped */
+    for (i = 0; i < 2; i++) {
+        cr = new_cr(t);
+        mkdesc(d, 0, SVACC_OP_NOP, SVACC_FLAG_CRAV | SVACC_FLAG_RCI, cr, 0,
+               0, 0, 0);
+        g_assert_cmpuint(submit(t, i ? 2 : WQ_DED, false, d), ==,
+                         i ? SVACC_SUBMIT_REJECTED : SVACC_SUBMIT_ACCEPTED);
+        if (!i) {
+            g_assert_cmpuint(wait_cr(t, PASID_A, cr, NULL), ==,
+                             SVACC_STATUS_SUCCESS);
+        }
+    }
+    g_assert_true(qpci_msix_pending(t->dev, SVACC_MSIX_WQ(WQ_DED)));
+    wqcfg(t, 3, 2, true, 1, PASID_A);
+    g_assert_cmpuint(cmd(t, SVACC_CMD_ENABLE_WQ, 3), ==, 0);
+    cr = new_cr(t);
+    mkdesc(d, 0, SVACC_OP_NOP, SVACC_FLAG_CRAV | SVACC_FLAG_RCI, cr, 0, 0, 0,
+           0);
+    g_assert_cmpuint(submit(t, 3, false, d), ==, SVACC_SUBMIT_ACCEPTED);
+    g_assert_cmpuint(wait_cr(t, PASID_A, cr, NULL), ==, SVACC_STATUS_SUCCESS);
+    g_assert_false(qpci_msix_pending(t->dev, SVACC_MSIX_WQ(3)));
+    stop(t);
+
+    /* a masked cause does not signal vector 0 */
+    t = start("");
+    wr32(t, SVACC_INTMASK, SVACC_INT_SWERR);
+    qpci_io_writel(t->dev, t->portals, 0, 0);
+    g_assert_true(rd32(t, SVACC_INTCAUSE) & SVACC_INT_SWERR);
+    g_assert_false(qpci_msix_pending(t->dev, SVACC_MSIX_MISC));
+    wr32(t, SVACC_INTMASK, 0);
+    wr32(t, SVACC_INTCAUSE, SVACC_INT_SWERR);
+    qpci_io_writel(t->dev, t->portals, 0, 0);
+    g_assert_true(qpci_msix_pending(t->dev, SVACC_MSIX_MISC));
+    stop(t);
+}
+
 /* ---------------------------------------------------------------------- */
 /* ATS mode with intel-iommu (scalable mode, first-level tables, svm=on) */
 
@@ -1657,6 +1710,79 @@ static void test_ats_prq_full(void)
     stop(t);
 }
 
+/*
+ * inject-pri-fail: a FAILURE response stops page requests until PRI is
+ * re-enabled; an FLR later leaves the device usable again
+ */
+static void test_ats_pri_failure_and_flr(void)
+{
+    T *t = start_ats(",inject-pri-fail=1,inject-pri-delay-us=500");
+    uint8_t d[SVACC_DESC_SIZE], rec[SVACC_CR_SIZE];
+    uint64_t cr = new_cr(t), pri_status, regs_addr = t->regs.addr;
+    uint16_t pos;
+    int i, reqs;
+
+    mkdesc(d, 0, SVACC_OP_MEMFILL, SVACC_FLAG_CRAV | SVACC_FLAG_BOF, cr, 0,
+           BUF_VA, 8, 0x99);
+    g_assert_cmpuint(submit(t, WQ_DED, false, d), ==, SVACC_SUBMIT_ACCEPTED);
+    /*
+     * The OS answers INVALID REQUEST (and maps nothing); the injection
+     * turns it into a FAILURE, held back 500 us (virtual time).
+     */
+    for (i = 0; i < 50 && !t->groups; i++) {
+        serve_prq(t, 1);
+    }
+    g_assert_cmpuint(t->groups, ==, 1);
+    g_assert_cmpuint(peek_cr(t, PASID_A, cr), ==, 0);
+    qtest_clock_step(t->qts, 1000 * 1000);
+    g_assert_cmpuint(wait_cr(t, PASID_A, cr, rec), ==,
+                     SVACC_STATUS_PAGE_FAULT);
+    g_assert_cmphex(ldq_le_p(rec + SVACC_CR_FAULT_ADDR), ==, BUF_VA);
+    pri_status = qtest_readw(t->qts, t->ecam + t->pri_cap + PCI_PRI_STATUS);
+    g_assert_true(pri_status & PCI_PRI_STATUS_RF);
+    /* no more page requests: present pages work, missing ones fault */
+    reqs = t->page_reqs;
+    fl_map(t, BUF_VA, galloc(t, PAGE), true);
+    g_assert_cmpuint(run(t, SVACC_OP_MEMFILL, SVACC_FLAG_BOF, 0, BUF_VA, 8,
+                         0x99, rec), ==, SVACC_STATUS_SUCCESS);
+    g_assert_cmpuint(run(t, SVACC_OP_MEMFILL, SVACC_FLAG_BOF, 0,
+                         BUF_VA + PAGE, 8, 0x99, rec), ==,
+                     SVACC_STATUS_PAGE_FAULT);
+    serve_prq(t, 0);
+    g_assert_cmpuint(t->page_reqs, ==, reqs);
+
+    /* FLR: everything back to reset values, PASID/ATS/PRI disabled */
+    pos = qpci_find_capability(t->dev, PCI_CAP_ID_EXP, 0);
+    qpci_config_writew(t->dev, pos + PCI_EXP_DEVCTL,
+                       qpci_config_readw(t->dev, pos + PCI_EXP_DEVCTL) |
+                       PCI_EXP_DEVCTL_BCR_FLR);
+    g_assert_cmphex(qtest_readw(t->qts, t->ecam + t->pasid_cap +
+                                PCI_PASID_CTRL), ==, 0);
+    g_assert_cmphex(qtest_readw(t->qts, t->ecam + t->ats_cap + PCI_ATS_CTRL),
+                    ==, 0);
+    g_assert_cmphex(qtest_readw(t->qts, t->ecam + t->pri_cap + PCI_PRI_CTRL),
+                    ==, 0);
+    qpci_config_writel(t->dev, PCI_BASE_ADDRESS_0, regs_addr);
+    qpci_config_writel(t->dev, PCI_BASE_ADDRESS_2, t->portals.addr);
+    qpci_device_enable(t->dev);
+    g_assert_cmphex(rd32(t, SVACC_GENSTS), ==, 0);
+    qtest_writew(t->qts, t->ecam + t->pasid_cap + PCI_PASID_CTRL,
+                 PCI_PASID_CTRL_ENABLE);
+    qtest_writew(t->qts, t->ecam + t->ats_cap + PCI_ATS_CTRL,
+                 PCI_ATS_CTRL_ENABLE);
+    wr32(t, SVACC_GENCTRL, SVACC_GENCTRL_ENABLE | (SVACC_MODE_ATS << 4));
+    wqcfg(t, WQ_DED, 16, true, 5, PASID_A);
+    g_assert_cmpuint(cmd(t, SVACC_CMD_ENABLE_WQ, WQ_DED), ==, 0);
+    g_assert_cmpuint(run(t, SVACC_OP_MEMFILL, 0, 0, BUF_VA, 8, 0x42, rec),
+                     ==, SVACC_STATUS_SUCCESS);
+    g_assert_cmphex(qtest_readb(t->qts, fl_va2pa(t, BUF_VA)), ==, 0x42);
+    /* PRI is off now: a missing page with BOF faults without a request */
+    g_assert_cmpuint(run(t, SVACC_OP_MEMFILL, SVACC_FLAG_BOF, 0,
+                         BUF_VA + PAGE, 8, 0, rec), ==,
+                     SVACC_STATUS_PAGE_FAULT);
+    stop(t);
+}
+
 /* Throughput of MEMMOVE (run with -m perf) */
 static void test_perf(void)
 {
@@ -1708,10 +1834,13 @@ int main(int argc, char **argv)
     qtest_add_func("/svacc/devtlb-invalidate", test_devtlb_invalidate);
     qtest_add_func("/svacc/commands", test_commands);
     qtest_add_func("/svacc/halt-and-flr", test_halt_and_flr);
+    qtest_add_func("/svacc/bme-and-intmask", test_bme_and_intmask);
     qtest_add_func("/svacc/ats/caps", test_ats_caps);
     qtest_add_func("/svacc/ats/present", test_ats_present);
     qtest_add_func("/svacc/ats/page-requests", test_ats_page_requests);
     qtest_add_func("/svacc/ats/prq-full", test_ats_prq_full);
+    qtest_add_func("/svacc/ats/pri-failure-and-flr",
+                   test_ats_pri_failure_and_flr);
     if (g_test_perf()) {
         qtest_add_func("/svacc/perf", test_perf);
     }
