@@ -17,7 +17,13 @@ frag=$HARNESS/kernel/mainline.config
 drvk=$REPO/drivers/accel/svacc/Kconfig
 [ -f "$drvk" ] || die "$drvk missing: the mainline config needs the driver's Kconfig"
 
-key=$(hash_inputs <(echo "$up") "$frag" "$drvk" "$0")
+# One builder at a time (engineers run make vm/check concurrently); the
+# others wait here and then find the key up to date.
+mkdir -p "$CACHE/build"
+exec 9>"$CACHE/build/linux-$up-mainline.lock"
+flock 9
+
+key=$(hash_inputs <(echo "$up") "$frag" "$drvk")
 if [ -f "$kbuild/.svacc-key" ] && [ "$(cat "$kbuild/.svacc-key")" = "$key" ] && [ -f "$kbuild/arch/x86/boot/bzImage" ]; then
 	echo "$kbuild"; exit 0
 fi

@@ -17,6 +17,11 @@ src=$top/src
 build=$top/build
 proj=$REPO/qemu
 
+# One builder at a time; concurrent callers wait, then find it up to date.
+mkdir -p "$top"
+exec 9>"$top/.lock"
+flock 9
+
 conf=(--python=/usr/bin/python3 --target-list=x86_64-softmmu --without-default-features
 	--enable-tcg --disable-kvm --enable-fdt=system --disable-install-blobs --disable-docs
 	--disable-werror)
@@ -67,19 +72,21 @@ fi
 
 # The emulator plus whichever of our qtests the tree defines.
 targets=(qemu-system-x86_64)
+# (Regenerate build.ninja first: a patch may have added meson targets.)
+ninja -C "$build" build.ninja >"$build/ninja.log" 2>&1 || { tail -30 "$build/ninja.log" >&2; die "qemu reconfigure failed"; }
 alltargets=$(ninja -C "$build" -t targets all 2>/dev/null | cut -d: -f1)
 for t in tests/qtest/intel-iommu-test tests/qtest/svacc-test; do
 	grep -qx "$t" <<<"$alltargets" && targets+=("$t")
 done
 log "building qemu: ${targets[*]}"
 ninja -C "$build" -j"$JOBS" "${targets[@]}" >"$build/ninja.log" 2>&1 || { grep -E 'error|Error' -A3 "$build/ninja.log" | head -40 >&2; die "qemu build failed (log: $build/ninja.log)"; }
-# Wrapper carrying the firmware search path (Debian's seabios + qemu-system-data;
-# the +ds source has no blobs). qtest derives the target from the binary's name,
+# Wrapper carrying the firmware search path (Debian's seabios, qemu-system-data
+# and ipxe-qemu for the default NIC's option ROM; the +ds source has no blobs). qtest derives the target from the binary's name,
 # so it must be called qemu-system-x86_64 and take no extra words.
 mkdir -p "$top/bin"
 cat >"$top/bin/qemu-system-x86_64.tmp" <<EOS
 #!/bin/sh
-exec "$build/qemu-system-x86_64" -L /usr/share/seabios -L /usr/share/qemu "\$@"
+exec "$build/qemu-system-x86_64" -L /usr/share/seabios -L /usr/share/qemu -L /usr/lib/ipxe/qemu "\$@"
 EOS
 chmod +x "$top/bin/qemu-system-x86_64.tmp"
 mv "$top/bin/qemu-system-x86_64.tmp" "$top/bin/qemu-system-x86_64"

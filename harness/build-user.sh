@@ -14,6 +14,9 @@ tests=$REPO/tools/testing/selftests/drivers/accel/svacc
 kbuild=$("$HARNESS/build-mainline.sh")
 ksrc=$(readlink -f "$kbuild/source")
 
+mkdir -p "$CACHE/user"
+exec 9>"$CACHE/user/.lock"
+flock 9
 key=$(hash_inputs "$tools" "$tests" "$REPO/include" "$0" <(echo "$ksrc"))
 out=$CACHE/user/$key
 if [ -f "$out/.done" ]; then echo "$out"; exit 0; fi

@@ -24,6 +24,11 @@ if [ "$what" = all ] || [ "$what" = qemu ]; then
 fi
 
 if [ "$what" = all ] || [ "$what" = linux ]; then
+	# Already chosen earlier and still intact: no apt query needed.
+	if read -r up ver <"$CACHE/dl/linux/selected" 2>/dev/null && [ "$up" = "${LINUX_VERSIONS[0]}" ] &&
+		dsc_verify "$CACHE/dl/linux/linux_$ver.dsc"; then
+		exit 0
+	fi
 	# Newest pinned upstream version whose source the archive actually serves.
 	avail=$(apt-cache showsrc linux 2>/dev/null | awk '/^Version:/ {print $2}' | sort -rV -u)
 	for up in "${LINUX_VERSIONS[@]}"; do
