@@ -29,6 +29,7 @@
 #define SVACC_PRI_BACKOFF_MIN   (50 * SCALE_US)
 #define SVACC_PRI_BACKOFF_MAX   (5 * SCALE_MS)
 #define SVACC_PRI_MAX_RETRIES   4
+#define SVACC_ATS_PREFETCH      16
 
 static bool svacc_ats_mode(SvaccState *s)
 {
@@ -41,7 +42,7 @@ static bool svacc_ats_mode(SvaccState *s)
 
 static uint64_t svacc_tlb_span(const SvaccTlbEntry *e)
 {
-    return e->huge ? SVACC_HUGE_SIZE : SVACC_PAGE_SIZE;
+    return e->mask + 1;
 }
 
 static SvaccTlbEntry *svacc_tlb_lookup(SvaccTlbEntry *tlb, unsigned n,
@@ -556,12 +557,12 @@ static SvaccXlate svacc_ats_translate(SvaccState *s, SvaccJob *job,
                                       bool write, bool bof, hwaddr *pa)
 {
     PCIDevice *pdev = PCI_DEVICE(s);
-    uint64_t page = va & SVACC_PAGE_MASK;
+    uint64_t page = va & SVACC_PAGE_MASK, cur, end;
     IOMMUAccessFlags need = write ? IOMMU_WO : IOMMU_RO;
-    IOMMUTLBEntry entry;
+    IOMMUTLBEntry res[SVACC_ATS_PREFETCH];
     SvaccTlbEntry *e;
     uint32_t errs = 0;
-    ssize_t ret;
+    ssize_t ret, i;
 
     e = svacc_tlb_lookup(s->atc, s->atc_entries, job->pasid, job->priv, true,
                          va);
@@ -574,29 +575,47 @@ static SvaccXlate svacc_ats_translate(SvaccState *s, SvaccJob *job,
     svacc_pasid_register(s, svacc_pasid_state(s, job->pasid));
 
     /*
-     * Ask for write only when writing: the IOMMU answers a write request
-     * on a read-only page with no access at all.
+     * One request for this page and the next few the access stream will
+     * touch.  Ask for write only when writing: the IOMMU answers a write
+     * request on a read-only page with no access at all.
      */
+    end = ROUND_UP(MAX(stream_end, va + 1), SVACC_PAGE_SIZE);
+    end = MIN(end, page + MIN(SVACC_ATS_PREFETCH, s->atc_entries / 4 + 1) *
+              SVACC_PAGE_SIZE);
     ret = pci_ats_request_translation(pdev, job->pasid, job->priv, false,
-                                      page, SVACC_PAGE_SIZE, !write, &entry,
-                                      1, &errs);
+                                      page, end - page, !write, res,
+                                      ARRAY_SIZE(res), &errs);
     s->counters[SVACC_CNT_ATS_REQ]++;
     if (ret < 1) {
         trace_svacc_translate(job->pasid, va, write, 0, (int)ret);
         return pdev->is_master ? SVACC_XLATE_DENIED : SVACC_XLATE_STOP;
     }
-    trace_svacc_translate(job->pasid, va, write, entry.translated_addr,
-                          entry.perm);
-    if ((entry.perm & need) == need) {
+    trace_svacc_translate(job->pasid, va, write, res[0].translated_addr,
+                          res[0].perm);
+    /*
+     * Cache the leading run of usable answers; an answer without the
+     * permission is not cached and its address fields mean nothing.
+     */
+    for (i = 0, cur = page; i < ret; i++) {
+        uint64_t mask = res[i].addr_mask | (SVACC_PAGE_SIZE - 1);
+
+        if ((res[i].perm & need) != need) {
+            break;
+        }
         e = svacc_tlb_insert(s->atc, s->atc_entries, &s->atc_next,
-                             job->pasid, job->priv, true, page);
-        e->va = page;
-        e->pa = (entry.translated_addr & ~entry.addr_mask) |
-                (page & entry.addr_mask);
-        e->read = entry.perm & IOMMU_RO;
-        e->write = entry.perm & IOMMU_WO;
+                             job->pasid, job->priv, true, cur);
+        e->mask = mask;
+        e->va = cur & ~mask;
+        e->pa = res[i].translated_addr & ~mask;
+        e->read = res[i].perm & IOMMU_RO;
+        e->write = res[i].perm & IOMMU_WO;
+        cur = (cur & ~mask) + mask + 1;
+    }
+    if (i) {
+        uint64_t mask = res[0].addr_mask | (SVACC_PAGE_SIZE - 1);
+
         job->pri_retries = 0;
-        *pa = e->pa + (va - page);
+        *pa = (res[0].translated_addr & ~mask) + (va & mask);
         return SVACC_XLATE_OK;
     }
     /* not present or not permitted: perm is all that may be used */
@@ -736,7 +755,7 @@ static SvaccXlate svacc_devpt_translate(SvaccState *s, SvaccJob *job,
     if (leaf && (!write || (pte & SVACC_PTE_WRITE))) {
         e = svacc_tlb_insert(s->devtlb, s->devtlb_entries, &s->devtlb_next,
                              job->pasid, false, false, va);
-        e->huge = level == 2;
+        e->mask = (level == 2 ? SVACC_HUGE_SIZE : SVACC_PAGE_SIZE) - 1;
         e->va = va & ~(svacc_tlb_span(e) - 1);
         e->pa = pte & SVACC_PTE_ADDR_MASK & ~(svacc_tlb_span(e) - 1);
         e->read = true;

@@ -151,9 +151,9 @@ typedef struct SvaccTlbEntry {
     bool priv;
     bool write;
     bool read;
-    bool huge;              /* 2 MiB DEVPT leaf */
     uint32_t pasid;
-    uint64_t va;            /* page (or 2 MiB) aligned */
+    uint64_t mask;          /* size - 1: 4 KiB, or a large page */
+    uint64_t va;            /* aligned to the entry's size */
     uint64_t pa;
 } SvaccTlbEntry;
 
