@@ -421,7 +421,7 @@ static SvaccStep svacc_exec_memfill(SvaccState *s, SvaccJob *job,
                             true, &dpa, &dlen, &step)) {
             return step;
         }
-        n = MIN(dlen, d->size - op->done);
+        n = MIN(MIN(dlen, SVACC_PAGE_SIZE), d->size - op->done);
         address_space_write(svacc_data_as(s), dpa, MEMTXATTRS_UNSPECIFIED,
                             buf + (op->done & 7), n);
         op->done += n;
@@ -450,7 +450,7 @@ static SvaccStep svacc_exec_read(SvaccState *s, SvaccJob *job, SvaccOp *op,
                             false, &spa, &slen, &step)) {
             return step;
         }
-        n = MIN(slen, d->size - op->done);
+        n = MIN(MIN(slen, SVACC_PAGE_SIZE), d->size - op->done);
         if (d->opcode == SVACC_OP_COMPARE) {
             if (!svacc_op_xlate(s, job, op, d->dst + op->done,
                                 d->dst + d->size, false, &dpa, &dlen,

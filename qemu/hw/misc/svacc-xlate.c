@@ -554,7 +554,8 @@ static SvaccXlate svacc_pri_miss(SvaccState *s, SvaccJob *job, uint64_t va,
 
 static SvaccXlate svacc_ats_translate(SvaccState *s, SvaccJob *job,
                                       uint64_t va, uint64_t stream_end,
-                                      bool write, bool bof, hwaddr *pa)
+                                      bool write, bool bof, hwaddr *pa,
+                                      uint64_t *len)
 {
     PCIDevice *pdev = PCI_DEVICE(s);
     uint64_t page = va & SVACC_PAGE_MASK, cur, end;
@@ -569,6 +570,7 @@ static SvaccXlate svacc_ats_translate(SvaccState *s, SvaccJob *job,
     if (e && (write ? e->write : e->read)) {
         s->counters[SVACC_CNT_ATC_HIT]++;
         *pa = e->pa + (va - e->va);
+        *len = e->va + e->mask + 1 - va;
         return SVACC_XLATE_OK;
     }
     s->counters[SVACC_CNT_ATC_MISS]++;
@@ -616,6 +618,7 @@ static SvaccXlate svacc_ats_translate(SvaccState *s, SvaccJob *job,
 
         job->pri_retries = 0;
         *pa = (res[0].translated_addr & ~mask) + (va & mask);
+        *len = (va | mask) + 1 - va;
         return SVACC_XLATE_OK;
     }
     /* not present or not permitted: perm is all that may be used */
@@ -710,7 +713,7 @@ SvaccXlate svacc_check_context(SvaccState *s, uint32_t pasid, bool priv)
 
 static SvaccXlate svacc_devpt_translate(SvaccState *s, SvaccJob *job,
                                         uint64_t va, bool write, bool bof,
-                                        hwaddr *pa)
+                                        hwaddr *pa, uint64_t *len)
 {
     SvaccTlbEntry *e;
     SvaccXlate r;
@@ -723,6 +726,7 @@ static SvaccXlate svacc_devpt_translate(SvaccState *s, SvaccJob *job,
     if (e && (!write || e->write)) {
         s->counters[SVACC_CNT_DEVTLB_HIT]++;
         *pa = e->pa + (va - e->va);
+        *len = e->va + e->mask + 1 - va;
         return SVACC_XLATE_OK;
     }
     s->counters[SVACC_CNT_DEVTLB_MISS]++;
@@ -761,6 +765,7 @@ static SvaccXlate svacc_devpt_translate(SvaccState *s, SvaccJob *job,
         e->read = true;
         e->write = pte & SVACC_PTE_WRITE;
         *pa = e->pa + (va - e->va);
+        *len = e->va + e->mask + 1 - va;
         return SVACC_XLATE_OK;
     }
     if (!bof) {
@@ -782,11 +787,12 @@ SvaccXlate svacc_translate(SvaccState *s, SvaccJob *job, uint64_t va,
         job->fail_armed = false;
         return SVACC_XLATE_FAULT;
     }
-    *len = SVACC_PAGE_SIZE - (va & ~SVACC_PAGE_MASK);
+    /* a large page's translation serves up to the end of that page */
     if (svacc_ats_mode(s)) {
-        return svacc_ats_translate(s, job, va, stream_end, write, bof, pa);
+        return svacc_ats_translate(s, job, va, stream_end, write, bof, pa,
+                                   len);
     }
-    return svacc_devpt_translate(s, job, va, write, bof, pa);
+    return svacc_devpt_translate(s, job, va, write, bof, pa, len);
 }
 
 /* ---------------------------------------------------------------------- */
