@@ -389,11 +389,19 @@ void svacc_job_release_prgs(SvaccState *s, SvaccJob *job)
             continue;
         }
         job->prg[i] = NULL;
-        if (g->state == SVACC_PRG_SENDING || g->state == SVACC_PRG_WAITING) {
+        if (g->state == SVACC_PRG_WAITING) {
             g->job = NULL;  /* the response frees it */
-        } else {
-            svacc_prg_free(s, g);
+            continue;
         }
+        if (g->state == SVACC_PRG_SENDING) {
+            /*
+             * Stop sending (the PASID may be going away): without its
+             * last request the group is never answered, so its requests
+             * stop counting against the allocation now.
+             */
+            s->pri_outstanding -= MIN(s->pri_outstanding, g->npages);
+        }
+        svacc_prg_free(s, g);
     }
 }
 

@@ -1677,6 +1677,25 @@ static void test_ats_page_requests(void)
                          rec), ==, SVACC_STATUS_PAGE_FAULT);
     serve_prq(t, 0);
     g_assert_cmpuint(t->page_reqs, ==, cr);
+
+    /* ABORT_PASID while a group is outstanding; its late answer is moot */
+    cr = new_cr(t);
+    mkdesc(d, 0, SVACC_OP_MEMFILL, SVACC_FLAG_CRAV | SVACC_FLAG_BOF, cr, 0,
+           BUF_VA + 0x400000, 8, 0);
+    g_assert_cmpuint(submit(t, WQ_DED, false, d), ==, SVACC_SUBMIT_ACCEPTED);
+    while (qtest_readq(t->qts, VTD(DMAR_PQT_REG)) == t->prq_head) {
+        continue;
+    }
+    g_assert_cmpuint(cmd(t, SVACC_CMD_ABORT_PASID, PASID_A), ==, 0);
+    g_assert_cmphex(wqsts(t, WQ_DED), ==, SVACC_WQSTS_ENABLED);
+    serve_prq(t, 0);
+    g_assert_cmpuint(peek_cr(t, PASID_A, cr), ==, 0);
+    cr = new_cr(t);
+    mkdesc(d, 0, SVACC_OP_MEMFILL, SVACC_FLAG_CRAV | SVACC_FLAG_BOF, cr, 0,
+           BUF_VA + 0x500000, 8, 0);
+    g_assert_cmpuint(submit(t, WQ_DED, false, d), ==, SVACC_SUBMIT_ACCEPTED);
+    g_assert_cmpuint(wait_cr_serving(t, cr, 0, rec), ==,
+                     SVACC_STATUS_SUCCESS);
     stop(t);
 }
 
