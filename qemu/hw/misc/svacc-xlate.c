@@ -347,8 +347,20 @@ void svacc_pri_config_changed(SvaccState *s)
 {
     PCIDevice *pdev = PCI_DEVICE(s);
     bool enabled = pcie_pri_enabled(pdev);
+    uint8_t *ctrl = pdev->config + pdev->exp.pri_cap + PCI_PRI_CTRL;
     unsigned i;
 
+    if (pdev->exp.pri_cap && (pci_get_word(ctrl) & PCI_PRI_CTRL_RESET)) {
+        /* PRI Reset (acts while disabled, reads 0): forget the failure */
+        pci_word_test_and_clear_mask(ctrl, PCI_PRI_CTRL_RESET);
+        if (!enabled) {
+            s->pri_failed = false;
+            pci_word_test_and_clear_mask(pdev->config + pdev->exp.pri_cap +
+                                         PCI_PRI_STATUS,
+                                         PCI_PRI_STATUS_RF |
+                                         PCI_PRI_STATUS_UPRGI);
+        }
+    }
     if (enabled == s->pri_was_enabled) {
         return;
     }

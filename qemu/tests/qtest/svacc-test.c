@@ -1772,6 +1772,30 @@ static void test_ats_pri_failure_and_flr(void)
     serve_prq(t, 0);
     g_assert_cmpuint(t->page_reqs, ==, reqs);
 
+    /* PRI off, Reset, on again: page requests flow again */
+    qtest_writew(t->qts, t->ecam + t->pri_cap + PCI_PRI_CTRL, 0);
+    g_assert_true(qtest_readw(t->qts, t->ecam + t->pri_cap +
+                              PCI_PRI_STATUS) & PCI_PRI_STATUS_STOPPED);
+    qtest_writew(t->qts, t->ecam + t->pri_cap + PCI_PRI_CTRL,
+                 PCI_PRI_CTRL_RESET);
+    g_assert_cmphex(qtest_readw(t->qts, t->ecam + t->pri_cap + PCI_PRI_CTRL),
+                    ==, 0);
+    g_assert_false(qtest_readw(t->qts, t->ecam + t->pri_cap +
+                               PCI_PRI_STATUS) & PCI_PRI_STATUS_RF);
+    qtest_writew(t->qts, t->ecam + t->pri_cap + PCI_PRI_CTRL,
+                 PCI_PRI_CTRL_ENABLE);
+    cr = new_cr(t);
+    mkdesc(d, 0, SVACC_OP_MEMFILL, SVACC_FLAG_CRAV | SVACC_FLAG_BOF, cr, 0,
+           BUF_VA + 2 * PAGE, 8, 0);
+    g_assert_cmpuint(submit(t, WQ_DED, false, d), ==, SVACC_SUBMIT_ACCEPTED);
+    for (i = 0; i < 50 && t->page_reqs == reqs; i++) {
+        serve_prq(t, 1);
+    }
+    g_assert_cmpuint(t->page_reqs, ==, reqs + 1);
+    qtest_clock_step(t->qts, 1000 * 1000);
+    g_assert_cmpuint(wait_cr(t, PASID_A, cr, rec), ==,
+                     SVACC_STATUS_PAGE_FAULT);
+
     /* FLR: everything back to reset values, PASID/ATS/PRI disabled */
     pos = qpci_find_capability(t->dev, PCI_CAP_ID_EXP, 0);
     qpci_config_writew(t->dev, pos + PCI_EXP_DEVCTL,
