@@ -107,6 +107,8 @@ void svacc_log_swerr(SvaccState *s, uint8_t code, int wq, uint8_t opcode,
     svacc_raise_cause(s, SVACC_INT_SWERR);
 }
 
+static void svacc_cmd_done(SvaccState *s, uint8_t result);
+
 /* Fatal error: stop everything, no further memory access. */
 void svacc_halt(SvaccState *s, uint8_t reason)
 {
@@ -123,11 +125,10 @@ void svacc_halt(SvaccState *s, uint8_t reason)
         s->wq[i].disabling = false;
     }
     svacc_engine_kick(s);   /* frees the jobs outside of any translation */
-    if (s->cmd_pending) {
-        s->cmd_pending = false;
-        s->cmdsts = SVACC_CMDSTS_NOT_ENABLED;
-    }
     svacc_raise_cause(s, SVACC_INT_HALT);
+    if (s->cmd_pending) {
+        svacc_cmd_done(s, SVACC_CMDSTS_NOT_ENABLED);
+    }
 }
 
 /* ---------------------------------------------------------------------- */
@@ -212,6 +213,7 @@ static uint8_t svacc_wq_enable(SvaccState *s, unsigned n)
         svacc_log_swerr(s, SVACC_SWERR_WQ_CONFIG, n, 0, 0, false, 0, n, err);
         return SVACC_CMDSTS_INVALID;
     }
+    g_free(wq->ring);
     wq->ring = g_new0(SvaccQueued, size);
     wq->ring_size = size;
     wq->head = 0;
