@@ -1287,6 +1287,46 @@ static void test_halt_and_flr(void)
     stop(t);
 }
 
+/* WQs are served by priority: the last writer of a byte tells the order */
+static void test_priority(void)
+{
+    T *t = start_devpt("");
+    uint16_t cmdreg = qpci_config_readw(t->dev, PCI_COMMAND);
+    uint8_t d[SVACC_DESC_SIZE], v;
+    uint64_t cr[2];
+    int i, hi;
+
+    map_buf(t, PASID_A, BUF_VA, 1, true);
+    for (hi = 2; hi <= 3; hi++) {
+        /* WQ2 and WQ3, one of them with the higher priority */
+        g_assert_cmpuint(cmd(t, SVACC_CMD_DISABLE_WQ, 2), ==, 0);
+        g_assert_cmpuint(cmd(t, SVACC_CMD_DISABLE_WQ, 3), ==, 0);
+        wqcfg(t, 2, 4, true, hi == 2 ? 9 : 1, PASID_A);
+        wqcfg(t, 3, 4, true, hi == 3 ? 9 : 1, PASID_A);
+        g_assert_cmpuint(cmd(t, SVACC_CMD_ENABLE_WQ, 2), ==, 0);
+        g_assert_cmpuint(cmd(t, SVACC_CMD_ENABLE_WQ, 3), ==, 0);
+        /* queue both while the engine is stopped */
+        qpci_config_writew(t->dev, PCI_COMMAND,
+                           cmdreg & ~PCI_COMMAND_MASTER);
+        for (i = 0; i < 2; i++) {
+            cr[i] = new_cr(t);
+            mkdesc(d, 0, SVACC_OP_MEMFILL, SVACC_FLAG_CRAV, cr[i], 0, BUF_VA,
+                   1, 0x20 + i);
+            g_assert_cmpuint(submit(t, 2 + i, false, d), ==,
+                             SVACC_SUBMIT_ACCEPTED);
+        }
+        qpci_config_writew(t->dev, PCI_COMMAND, cmdreg);
+        for (i = 0; i < 2; i++) {
+            g_assert_cmpuint(wait_cr(t, PASID_A, cr[i], NULL), ==,
+                             SVACC_STATUS_SUCCESS);
+        }
+        /* the lower priority WQ ran last */
+        vread(t, PASID_A, BUF_VA, &v, 1);
+        g_assert_cmphex(v, ==, hi == 2 ? 0x21 : 0x20);
+    }
+    stop(t);
+}
+
 /* Bus mastering off stops the engine, back on continues; INTMASK */
 static void test_bme_and_intmask(void)
 {
@@ -1902,6 +1942,7 @@ int main(int argc, char **argv)
     qtest_add_func("/svacc/commands", test_commands);
     qtest_add_func("/svacc/halt-and-flr", test_halt_and_flr);
     qtest_add_func("/svacc/bme-and-intmask", test_bme_and_intmask);
+    qtest_add_func("/svacc/priority", test_priority);
     qtest_add_func("/svacc/ats/caps", test_ats_caps);
     qtest_add_func("/svacc/ats/present", test_ats_present);
     qtest_add_func("/svacc/ats/page-requests", test_ats_page_requests);
