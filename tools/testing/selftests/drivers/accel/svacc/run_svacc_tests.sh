@@ -66,10 +66,10 @@ for t in $TESTS; do
 		total_error=$((total_error + 1)); bad="$bad $t"
 		continue
 	fi
-	p=$(echo "$totals" | sed -n 's/.*pass:\([0-9]*\).*/\1/p')
-	f=$(echo "$totals" | sed -n 's/.*fail:\([0-9]*\).*/\1/p')
-	s=$(echo "$totals" | sed -n 's/.*skip:\([0-9]*\).*/\1/p')
-	e=$(echo "$totals" | sed -n 's/.*error:\([0-9]*\).*/\1/p')
+	p=$(echo "$totals" | sed -n 's/.* pass:\([0-9]*\).*/\1/p')
+	f=$(echo "$totals" | sed -n 's/.* fail:\([0-9]*\).*/\1/p')
+	s=$(echo "$totals" | sed -n 's/.* skip:\([0-9]*\).*/\1/p')
+	e=$(echo "$totals" | sed -n 's/.* error:\([0-9]*\).*/\1/p')
 	total_pass=$((total_pass + p)); total_fail=$((total_fail + f))
 	total_skip=$((total_skip + s)); total_error=$((total_error + e))
 	if [ "$rc" -ne 0 ] || [ "$f" -ne 0 ] || [ "$s" -ne 0 ] || [ "$e" -ne 0 ]; then

@@ -111,7 +111,11 @@ static void faults_unmapped_write(struct __test_metadata *_metadata,
 	ASSERT_EQ(0, svacc_fault_fixup(&d, c));
 	d.flags |= SVACC_DESC_F_BOF;
 	st = submit_wait(s, &d, c);
-	ASSERT_STATUS(SVACC_STATUS_SUCCESS, st);
+	ASSERT_EQ(SVACC_STATUS_SUCCESS, st)
+		TH_LOG("resubmission after mmap: %s, fault at 0x%llx (hole %p) info 0x%x after %u bytes",
+		       svacc_status_name(st),
+		       (unsigned long long)c->fault_addr, base + 2 * PAGE,
+		       c->fault_info, c->bytes_completed);
 	ASSERT_EQ(0, memcmp(base + off, src, len));
 	ASSERT_EQ(0, base[off - 1]);
 	ASSERT_EQ(0, base[off + len]);

@@ -309,6 +309,7 @@ TEST_F(svacc, unaligned)
 		ASSERT_EQ(0, dst[dof + len]);
 
 		svacc_desc_crc32c(&d, src + so, len, 0x12345678, c);
+		d.flags |= SVACC_DESC_F_BOF;
 		st = submit_wait(&self->s, &d, c);
 		ASSERT_STATUS(SVACC_STATUS_SUCCESS, st);
 		ASSERT_EQ(svacc_crc32c(0x12345678, src + so, len),
@@ -317,12 +318,14 @@ TEST_F(svacc, unaligned)
 		memcpy(cmp, src + so, len);
 		cmp[len - 1] ^= 0x80;
 		svacc_desc_compare(&d, src + so, cmp, len, c);
+		d.flags |= SVACC_DESC_F_BOF;
 		st = submit_wait(&self->s, &d, c);
 		ASSERT_STATUS(SVACC_STATUS_SUCCESS, st);
 		ASSERT_EQ(1, c->result) TH_LOG("COMPARE case %zu", i);
 		ASSERT_EQ(len - 1, c->result_value) TH_LOG("COMPARE case %zu", i);
 
 		svacc_desc_compare_pattern(&d, dst + dof, PATTERN, len, c);
+		d.flags |= SVACC_DESC_F_BOF;
 		st = submit_wait(&self->s, &d, c);
 		ASSERT_STATUS(SVACC_STATUS_SUCCESS, st);
 		ASSERT_EQ(0, c->result) TH_LOG("COMPARE_PATTERN case %zu", i);

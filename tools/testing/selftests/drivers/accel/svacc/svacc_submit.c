@@ -185,8 +185,9 @@ TEST_F(submit, ioctl_invalid_descriptors)
 /* pasid_priv must be 0 from user space: PRIV bit, own or another PASID */
 TEST_F(submit, ioctl_pasid_priv)
 {
-	const uint32_t vals[] = { 1u << 31, self->s.info.pasid,
-				  self->s.info.pasid ^ 1, 1 };
+	const uint32_t pasid = self->s.info.pasid;
+	const uint32_t vals[] = { 1u << 31, pasid ? pasid : 2, pasid + 1,
+				  (1u << 31) | pasid };
 	struct drm_svacc_desc d;
 	uint32_t acc;
 	size_t i;
