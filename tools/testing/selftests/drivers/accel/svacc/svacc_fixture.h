@@ -37,6 +37,7 @@ FIXTURE_SETUP(svacc)
 	int ret;
 
 	self->s.fd = -1;
+	kmsg_mark(_metadata->name);
 	self->rec = svacc_records_alloc(SVACC_NREC);
 	ASSERT_NE(NULL, self->rec);
 	ret = svacc_open(&self->s, NULL);

@@ -30,6 +30,7 @@ FIXTURE(life) {
 
 FIXTURE_SETUP(life)
 {
+	kmsg_mark(_metadata->name);
 	self->rec = svacc_records_alloc(SVACC_NREC);
 	ASSERT_NE(NULL, self->rec);
 	self->kmsg = kmsg_open();

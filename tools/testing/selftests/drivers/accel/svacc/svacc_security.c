@@ -39,6 +39,7 @@ FIXTURE_SETUP(sec)
 	int ret;
 
 	self->s.fd = -1;
+	kmsg_mark(_metadata->name);
 	self->rec = svacc_records_alloc(SVACC_NREC);
 	ASSERT_NE(NULL, self->rec);
 	ret = svacc_open(&self->s, NULL);
@@ -208,7 +209,8 @@ TEST_F(sec, scm_rights_eperm)
 	char go = 'g';
 	pid_t pid;
 
-	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
+		TH_LOG("socketpair(AF_UNIX): %s (CONFIG_UNIX?)", strerror(errno));
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {

@@ -34,6 +34,7 @@ FIXTURE_SETUP(submit)
 	int ret;
 
 	self->s.fd = -1;
+	kmsg_mark(_metadata->name);
 	self->rec = svacc_records_alloc(SVACC_NREC);
 	self->buf = svacc_alloc_untouched(16 * PAGE);
 	ASSERT_TRUE(self->rec && self->buf);

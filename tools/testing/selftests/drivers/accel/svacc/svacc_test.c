@@ -63,12 +63,18 @@ int read_fault_counter(const struct svacc *s, uint64_t *val)
 	return ret;
 }
 
-/* Submit one descriptor on the context's path; return its status */
+/*
+ * Submit one descriptor on the context's path; return its status. @c is
+ * cleared first when it is @d's record, so a stale status never passes
+ * for a new one.
+ */
 int submit_wait(struct svacc *s, struct drm_svacc_desc *d,
 		struct drm_svacc_completion *c)
 {
 	int ret;
 
+	if (d->completion_addr == (uintptr_t)c)
+		memset(c, 0, sizeof(*c));
 	ret = svacc_submit(s, d, 1);
 	if (ret)
 		return ret;
@@ -188,6 +194,17 @@ void *reserve_hole(size_t len)
 		return NULL;
 	munmap(p, len);
 	return p;
+}
+
+/* Mark the kernel log with the test about to run (best effort) */
+void kmsg_mark(const char *name)
+{
+	int fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	dprintf(fd, "svacc-selftest: %s\n", name);
+	close(fd);
 }
 
 /* /dev/kmsg positioned after the existing records; -errno if unreadable */

@@ -65,6 +65,7 @@ void *map_file(size_t len, const void *content, size_t content_len,
 	       int prot, int flags, int *fdp);
 void *reserve_hole(size_t len);
 
+void kmsg_mark(const char *name);
 int kmsg_open(void);
 int kmsg_scan(int fd, const char *needle, char *first, size_t first_len);
 int kmsg_splats(int fd, char *first, size_t first_len);
