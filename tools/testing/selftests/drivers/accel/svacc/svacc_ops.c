@@ -358,6 +358,7 @@ TEST_F(svacc, memmove_overlap)
 		memmove(ref + shifts[i][1], ref + shifts[i][0], n);
 		svacc_desc_memmove(&d, buf + shifts[i][1], buf + shifts[i][0],
 				   n, c);
+		d.flags |= SVACC_DESC_F_BOF;
 		st = submit_wait(&self->s, &d, c);
 		ASSERT_STATUS(SVACC_STATUS_SUCCESS, st);
 		ASSERT_EQ(0, memcmp(ref, buf, len + PAGE))
@@ -423,6 +424,7 @@ TEST_F_TIMEOUT(svacc, large_64mib, 900)
 	ASSERT_DEVICE_FAULTED(&self->s, f1 - f0, len / PAGE);
 
 	svacc_desc_crc32c(&d, dst, 0, 0, c);
+	d.flags |= SVACC_DESC_F_BOF;
 	st = run_split(&self->s, &d, c, len, &crc);
 	ASSERT_STATUS(SVACC_STATUS_SUCCESS, st);
 	ASSERT_EQ(svacc_crc32c(0xffffffff, src, len), (uint32_t)crc);
@@ -436,6 +438,7 @@ TEST_F_TIMEOUT(svacc, large_64mib, 900)
 	st = run_split(&self->s, &d, c, len, NULL);
 	ASSERT_STATUS(SVACC_STATUS_SUCCESS, st);
 	svacc_desc_compare_pattern(&d, dst, PATTERN, 0, c);
+	d.flags |= SVACC_DESC_F_BOF;
 	st = run_split(&self->s, &d, c, len, NULL);
 	ASSERT_STATUS(SVACC_STATUS_SUCCESS, st);
 	ASSERT_EQ(0, c->result) TH_LOG("64 MiB fill: pattern differs at %llu",
@@ -568,6 +571,7 @@ TEST_F(svacc, batch_ok)
 		arr[i].flags |= SVACC_DESC_F_BOF;
 
 	svacc_desc_batch(&d, arr, 5, &c[0]);
+	d.flags |= SVACC_DESC_F_BOF;
 	st = submit_wait(&self->s, &d, &c[0]);
 	ASSERT_STATUS(SVACC_STATUS_SUCCESS, st);
 	EXPECT_EQ(SVACC_OP_BATCH, c[0].opcode);
@@ -620,6 +624,7 @@ TEST_F(svacc, batch_error)
 	svacc_desc_nop(&arr[7], &c[8]);
 
 	svacc_desc_batch(&d, arr, n, &c[0]);
+	d.flags |= SVACC_DESC_F_BOF;
 	st = submit_wait(&self->s, &d, &c[0]);
 	ASSERT_STATUS(SVACC_STATUS_BATCH_ERROR, st);
 	ASSERT_EQ(3U, c[0].bytes_completed) TH_LOG("elements that succeeded");
