@@ -16,7 +16,10 @@ modes=${SVACC_MODES:-$all_modes}
 for m in $modes; do grep -qx "$m" <<<"$all_modes" || die "unknown mode $m"; done
 kernels=$(for m in $modes; do mode_field "$m" 2; done | sort -u)
 
-rm -rf "$OUT"; mkdir -p "$OUT/host"
+# Only this command's outputs: out/vm/ belongs to concurrent `make vm` runs.
+for m in $all_modes; do rm -rf "${OUT:?}/$m"; done
+rm -rf "$OUT/host" "$OUT/build" "$OUT"/kernel-*.env
+mkdir -p "$OUT/host"
 phase "set-up"
 "$HARNESS/setup-packages.sh"
 "$HARNESS/fetch-sources.sh"

@@ -92,6 +92,9 @@ if [ -n "$ko" ]; then
 fi
 
 # User tools on PATH; each test binary is a suite, after the harness suite.
+# modules.dep lets lspci -k / modprobe in the guest find what is there.
+depmod -b "$stage" "$rel" 2>/dev/null || true
+
 # User tools and selftests (root overlay from build-user.sh). The selftests'
 # own runner decides which programs apply to a mode; suite "selftests" runs it.
 [ -z "$user" ] || cp -a "$user/root/." "$stage/"

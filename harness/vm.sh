@@ -8,6 +8,13 @@ mode=${1:?usage: vm.sh <mode> shell|cmd|demo [command]}
 kernel=$(mode_field "$mode" 2)
 [ -n "$kernel" ] || die "unknown mode '$mode'; modes: $(grep -oE '^[a-z0-9_-]+' "$MODES_FILE" | tr '\n' ' ')"
 
+# Private output dir per invocation: several engineers run `make vm` and
+# `make check` in one tree at once. Runs older than a day are pruned.
+mkdir -p "$OUT/vm"
+find "$OUT/vm" -mindepth 1 -maxdepth 1 -mtime +0 -exec rm -rf {} + 2>/dev/null || true
+export SVACC_OUT=$OUT/vm/$mode.$(date +%H%M%S).$$
+log "outputs in $SVACC_OUT"
+
 build=$("$HARNESS/build-qemu.sh")
 export SVACC_QEMU=$(dirname "$build")/bin/qemu-system-x86_64
 "$HARNESS/prepare-kernel.sh" "$kernel" >&2
