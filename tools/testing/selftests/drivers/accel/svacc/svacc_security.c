@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * svacc isolation: a context belongs to the address space that opened it.
- * A fork() child and a process that received the file over SCM_RIGHTS get
- * -EPERM from every ioctl and mmap() (and POLLERR from poll()) while the
- * owner keeps working; the portal mapping is not inherited; two processes
+ * A fork() child, a process that received the file over SCM_RIGHTS and one
+ * that took it with pidfd_getfd() get -EPERM from every ioctl and mmap()
+ * (and POLLERR from poll()) while the owner keeps working; the portal mapping is not inherited; two processes
  * at the same virtual addresses see only their own memory; a released
  * portal is revoked (SIGBUS); portal mmap() flags are checked; a claimed
  * WQ cannot be claimed by another process.
@@ -19,6 +19,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -242,6 +243,43 @@ TEST_F(sec, scm_rights_eperm)
 	ASSERT_EQ(0, wait_child(pid, 60, &status));
 	ASSERT_TRUE(WIFEXITED(status));
 	ASSERT_EQ(0, WEXITSTATUS(status)) TH_LOG("owner failed after passing its fd");
+	ASSERT_EQ(0, owner_copy(&self->s, SVACC_PATH_PORTAL, c));
+}
+
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open		434
+#endif
+#ifndef SYS_pidfd_getfd
+#define SYS_pidfd_getfd		438
+#endif
+
+/* The same through pidfd_getfd(): another process takes the owner's fd */
+TEST_F(sec, pidfd_getfd_eperm)
+{
+	struct drm_svacc_completion *c = self->rec;
+	int status, pidfd, fd, fails;
+	pid_t pid;
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		/* a process of its own: takes the parent's (the owner's) fd */
+		pidfd = syscall(SYS_pidfd_open, getppid(), 0);
+		fd = pidfd < 0 ? -1 : syscall(SYS_pidfd_getfd, pidfd, self->s.fd, 0);
+		if (fd < 0) {
+			fprintf(stderr, "# child: pidfd_getfd: %s\n", strerror(errno));
+			_exit(100);
+		}
+		close(self->s.fd);
+		fails = foreign_checks(fd, self->s.mmap_offset, &c[1]);
+		_exit(fails);
+	}
+	ASSERT_EQ(0, wait_child(pid, 60, &status));
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(0, WEXITSTATUS(status))
+		TH_LOG("the taker could use the owner's context (exit %d)",
+		       WEXITSTATUS(status));
+	ASSERT_EQ(0, owner_copy(&self->s, SVACC_PATH_IOCTL, c));
 	ASSERT_EQ(0, owner_copy(&self->s, SVACC_PATH_PORTAL, c));
 }
 
