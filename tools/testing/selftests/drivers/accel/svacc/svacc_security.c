@@ -3,10 +3,11 @@
  * svacc isolation: a context belongs to the address space that opened it.
  * A fork() child, a process that received the file over SCM_RIGHTS and one
  * that took it with pidfd_getfd() get -EPERM from every ioctl and mmap()
- * (and POLLERR from poll()) while the owner keeps working; the portal mapping is not inherited; two processes
- * at the same virtual addresses see only their own memory; a released
- * portal is revoked (SIGBUS); portal mmap() flags are checked; a claimed
- * WQ cannot be claimed by another process.
+ * (and POLLERR from poll()) while the owner keeps working; the portal
+ * mapping is not inherited; two processes at the same virtual addresses
+ * see only their own memory; a released portal is revoked (SIGBUS); portal
+ * mmap() flags are checked; a claimed WQ cannot be claimed by another
+ * process.
  */
 #define _GNU_SOURCE
 #include <errno.h>
