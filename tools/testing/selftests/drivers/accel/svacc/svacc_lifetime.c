@@ -8,6 +8,9 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -278,6 +281,142 @@ TEST_F(life, open_close_loop)
 		ret += !(s.info.shared_wqs & (1u << i));
 	ASSERT_EQ(ret, claims) TH_LOG("dedicated WQs leaked by closed contexts");
 	svacc_close(&s);
+	ASSERT_NO_SPLAT(self);
+}
+
+/* sysfs paths of the device behind @node ("/dev/accel/accelN") */
+static int pci_paths(const char *node, char *bdf, size_t bdf_len,
+		     char *drv, size_t drv_len)
+{
+	char link[256], target[256];
+	const char *name = strrchr(node, '/');
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/sys/class/accel/%s/device", name + 1);
+	n = readlink(link, target, sizeof(target) - 1);
+	if (n <= 0)
+		return -errno;
+	target[n] = '\0';
+	snprintf(bdf, bdf_len, "%s", strrchr(target, '/') + 1);
+	snprintf(link, sizeof(link), "/sys/class/accel/%s/device/driver",
+		 name + 1);
+	n = readlink(link, target, sizeof(target) - 1);
+	if (n <= 0)
+		return -errno;
+	target[n] = '\0';
+	snprintf(drv, drv_len, "/sys/bus/pci/drivers/%s", strrchr(target, '/') + 1);
+	return 0;
+}
+
+static int write_str(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, val, strlen(val));
+	close(fd);
+	return n == (ssize_t)strlen(val) ? 0 : -errno;
+}
+
+/* Unbind/bind in a child, so that a hang in remove fails the test */
+static int sysfs_write_bounded(const char *dir, const char *file,
+			       const char *val)
+{
+	char path[300];
+	int status;
+	pid_t pid;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0)
+		_exit(write_str(path, val) ? 1 : 0);
+	if (wait_child(pid, 60, &status))
+		return -ETIMEDOUT;
+	return WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : -EIO;
+}
+
+static sigjmp_buf sig_jmp;
+static int sig_seen;
+
+static void on_fault(int sig)
+{
+	__atomic_store_n(&sig_seen, sig, __ATOMIC_SEQ_CST);
+	siglongjmp(sig_jmp, 1);
+}
+
+/*
+ * The device goes away (driver unbind) while a context is open, has work
+ * queued and its portal mapped: unbind does not wait for the file, later
+ * calls fail with -ENODEV, poll() reports POLLERR|POLLHUP, the portal
+ * raises SIGBUS, closing is safe; after bind the device works again.
+ * Runs last: it takes the device away from everything else.
+ */
+TEST_F_TIMEOUT(life, remove_with_open_file, 300)
+{
+	struct sigaction sa = { .sa_handler = on_fault };
+	struct drm_svacc_counters cnt;
+	struct drm_svacc_info info;
+	char bdf[64], drv[256];
+	struct blocker b;
+	struct pollfd pfd;
+	struct svacc s;
+	uint64_t *portal;
+	void *p;
+	int ret, i;
+
+	ret = svacc_open(&s, NULL);
+	ASSERT_EQ(0, ret) TH_LOG("open: %s", strerror(-ret));
+	ASSERT_EQ(0, pci_paths(s.path, bdf, sizeof(bdf), drv, sizeof(drv)));
+	ASSERT_EQ(0, svacc_wq_claim(&s, SVACC_WQ_ANY));
+	ASSERT_EQ(0, blocker_init(&b, BLOCKER_SIZE));
+	ASSERT_EQ(0, svacc_portal_submit(&s, &b.desc));
+
+	ret = sysfs_write_bounded(drv, "unbind", bdf);
+	ASSERT_EQ(0, ret) TH_LOG("unbind %s from %s: %s", bdf, drv, strerror(-ret));
+
+	EXPECT_EQ(-ENODEV, svacc_get_info(s.fd, &info));
+	EXPECT_EQ(-ENODEV, svacc_get_counters(s.fd, &cnt));
+	EXPECT_EQ(-ENODEV, svacc_ioctl_submit(s.fd, &b.desc, 1, SVACC_WQ_ANY, NULL));
+	ret = svacc_wait_ioctl(s.fd, b.rec, 0, NULL);
+	EXPECT_TRUE(ret == -ENODEV || (ret == 0 && svacc_status(b.rec)))
+		TH_LOG("WAIT after removal: %d", ret);
+	p = mmap(NULL, SVACC_PORTAL_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
+		 s.fd, s.mmap_offset);
+	EXPECT_EQ(MAP_FAILED, p);
+	EXPECT_EQ(ENODEV, errno);
+	pfd.fd = s.fd;
+	pfd.events = POLLIN;
+	pfd.revents = 0;
+	EXPECT_EQ(1, poll(&pfd, 1, 0));
+	EXPECT_EQ(POLLERR | POLLHUP, pfd.revents & (POLLERR | POLLHUP));
+
+	sigemptyset(&sa.sa_mask);
+	ASSERT_EQ(0, sigaction(SIGBUS, &sa, NULL));
+	ASSERT_EQ(0, sigaction(SIGSEGV, &sa, NULL));
+	portal = s.portal;
+	__atomic_store_n(&sig_seen, 0, __ATOMIC_SEQ_CST);
+	if (!sigsetjmp(sig_jmp, 1))
+		__atomic_store_n(&portal[7], 0, __ATOMIC_SEQ_CST);
+	EXPECT_EQ(SIGBUS, __atomic_load_n(&sig_seen, __ATOMIC_SEQ_CST))
+		TH_LOG("store to the portal of a removed device");
+
+	munmap(s.portal, SVACC_PORTAL_SIZE);
+	close(s.fd);
+	blocker_free(&b);
+
+	ret = sysfs_write_bounded(drv, "bind", bdf);
+	ASSERT_EQ(0, ret) TH_LOG("bind %s: %s", bdf, strerror(-ret));
+	for (i = 0; i < 100; i++) {
+		ret = device_works(self->rec);
+		if (ret != -ENODEV && ret != -ENOENT)
+			break;
+		usleep(50 * 1000);
+	}
+	ASSERT_EQ(0, ret) TH_LOG("device after rebind: %s", strerror(-ret));
 	ASSERT_NO_SPLAT(self);
 }
 
