@@ -466,6 +466,9 @@ static int cmd_demo(struct svacc *s, const struct opts *o)
 	return fails ? 1 : 0;
 }
 
+/* bench.c */
+int cmd_bench(struct svacc *s, const struct opts *o);
+
 static const struct cmd cmds[] = {
 	{ "info", cmd_info, "device, mode and reason, PASID, WQs, counters" },
 	{ "copy", cmd_copy, "MEMMOVE into never-touched memory, verified" },
@@ -473,6 +476,7 @@ static const struct cmd cmds[] = {
 	{ "crc", cmd_crc, "CRC32C, verified against the CPU" },
 	{ "compare", cmd_compare, "COMPARE with a known difference" },
 	{ "demo", cmd_demo, "copy + CRC32C on never-touched memory" },
+	{ "bench", cmd_bench, "offload and fault-cost ratios, CSV on stdout" },
 };
 
 static void print_usage(FILE *f)
