@@ -221,7 +221,8 @@ int kmsg_open(void)
 /**
  * kmsg_scan() - count new kernel log records containing @needle
  * @fd: from kmsg_open()
- * @needle: substring, or NULL to match a splat (see kmsg_splats())
+ * @needle: substring, or NULL to match a splat (oops, warning, sanitizer
+ *	or lockdep report, or an IOMMU fault report)
  * @first: out: the first matching record's text
  * @first_len: size of @first
  */
@@ -232,6 +233,8 @@ int kmsg_scan(int fd, const char *needle, char *first, size_t first_len)
 		"general protection fault", "circular locking",
 		"INFO: task", "refcount_t:", "list_add corruption",
 		"list_del corruption", "unreferenced object", "Call Trace:",
+		/* the IOMMU refused a device access: DMA after teardown */
+		"DMAR: [DMA", "DMAR: DRHD: handling fault",
 	};
 	char rec[8192];
 	const char *msg;
