@@ -29,6 +29,7 @@
 #include <linux/iopoll.h>
 #include <linux/mm.h>
 #include <linux/mmu_notifier.h>
+#include <linux/pci.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
@@ -87,6 +88,7 @@ struct svacc_hmm_dev {
 	struct svacc_fault_rec *fq;
 	dma_addr_t fq_dma;
 	u32 fq_head;
+	u32 nctx;			/* context-table entries; ids 1 .. nctx - 1 */
 	struct ida ids;
 	struct xarray ctxs;		/* id -> struct svacc_hmm_ctx */
 	struct mutex fault_lock;	/* fault queue; ctxs lookups vs unbind */
@@ -612,6 +614,21 @@ static void svacc_hmm_fault_irq(struct svacc_device *sdev, u32 cause)
 	queue_work(h->fault_wq, &h->fault_work);
 }
 
+/*
+ * Context ids are PASIDs to the device: with a PASID capability, only those
+ * its Max PASID Width can represent are valid (hardware.rst).
+ */
+static u32 svacc_hmm_nctx(struct pci_dev *pdev)
+{
+	int pos = pci_find_ext_capability(pdev, PCI_EXT_CAP_ID_PASID);
+	u16 cap;
+
+	if (!pos)
+		return SVACC_HMM_CTX_ENTRIES;
+	pci_read_config_word(pdev, pos + PCI_PASID_CAP, &cap);
+	return min_t(u32, SVACC_HMM_CTX_ENTRIES, 1U << FIELD_GET(PCI_PASID_CAP_WIDTH, cap));
+}
+
 static int svacc_hmm_probe(struct svacc_device *sdev,
 			   enum drm_svacc_mode_reason *reason, bool *verified)
 {
@@ -624,6 +641,9 @@ static int svacc_hmm_probe(struct svacc_device *sdev,
 	if (!h)
 		return -ENOMEM;
 	h->sdev = sdev;
+	h->nctx = svacc_hmm_nctx(sdev->pdev);
+	if (h->nctx < 2)
+		return -ENOSPC;
 	h->ctx_table = dmam_alloc_coherent(dev, SVACC_HMM_CTX_ENTRIES * SVACC_CTX_ENTRY_SIZE,
 					   &h->ctx_dma, GFP_KERNEL);
 	h->fq = dmam_alloc_coherent(dev, SVACC_HMM_FQ_ENTRIES * SVACC_FAULT_REC_SIZE,
@@ -641,7 +661,7 @@ static int svacc_hmm_probe(struct svacc_device *sdev,
 	spin_lock_init(&h->inv_lock);
 
 	writeq(h->ctx_dma, sdev->regs + SVACC_CTX_BASE);
-	writel(SVACC_HMM_CTX_ENTRIES, sdev->regs + SVACC_CTX_SIZE);
+	writel(h->nctx, sdev->regs + SVACC_CTX_SIZE);
 	writeq(h->fq_dma, sdev->regs + SVACC_FQ_BASE);
 	writel(SVACC_HMM_FQ_ENTRIES, sdev->regs + SVACC_FQ_SIZE);
 	writel(0, sdev->regs + SVACC_FQ_HEAD);
@@ -681,7 +701,7 @@ static int svacc_hmm_bind(struct svacc_ctx *ctx, enum drm_svacc_mode_reason *rea
 	hc->ctx = ctx;
 	mutex_init(&hc->pt_lock);
 
-	id = ida_alloc_range(&h->ids, 1, SVACC_HMM_CTX_ENTRIES - 1, GFP_KERNEL);
+	id = ida_alloc_range(&h->ids, 1, h->nctx - 1, GFP_KERNEL);
 	if (id < 0) {
 		ret = id == -ENOSPC ? -EBUSY : id;
 		goto err_free;
