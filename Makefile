@@ -5,7 +5,7 @@
 SHELL := /bin/bash
 H := harness
 
-.PHONY: all check demo vm qemu-test setup prepare clean help
+.PHONY: all check demo vm qemu-test setup prepare clean help bench
 all: help
 
 help:
@@ -13,6 +13,7 @@ help:
 	@echo "make demo                    boot the sva mode and show the device"
 	@echo "make vm MODE=<m> [CMD='..']  boot one mode (interactive, or run CMD)"
 	@echo "make qemu-test               QEMU qtests only (TAP)"
+	@echo "make bench                   performance ratios per mode (out/bench/)"
 	@echo "modes: $$(grep -oE '^[a-z0-9_-]+' $(H)/modes | tr '\n' ' ')"
 
 check:
@@ -31,6 +32,10 @@ demo: setup
 vm: setup
 	@test -n "$(MODE)" || { echo "usage: make vm MODE=<mode> [CMD='<shell command>']"; exit 2; }
 	@if [ -n "$$CMD" ]; then $(H)/vm.sh "$(MODE)" cmd "$$CMD"; else $(H)/vm.sh "$(MODE)" shell; fi
+
+# Performance ratios (issue 6): out/bench/results.csv, table, throughput.png
+bench: setup
+	@$(H)/bench.sh
 
 clean:
 	rm -rf out
