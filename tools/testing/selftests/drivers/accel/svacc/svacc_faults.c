@@ -112,7 +112,7 @@ static void faults_unmapped_write(struct __test_metadata *_metadata,
 	d.flags |= SVACC_DESC_F_BOF;
 	st = submit_wait(s, &d, c);
 	ASSERT_EQ(SVACC_STATUS_SUCCESS, st)
-		TH_LOG("resubmission after mmap: %s, fault at 0x%llx (hole %p) info 0x%x after %u bytes",
+		TH_LOG("after mmap: %s at 0x%llx (hole %p) info 0x%x after %u bytes",
 		       svacc_status_name(st),
 		       (unsigned long long)c->fault_addr, base + 2 * PAGE,
 		       c->fault_info, c->bytes_completed);
