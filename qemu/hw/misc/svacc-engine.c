@@ -555,8 +555,9 @@ static bool svacc_op_record(SvaccState *s, SvaccJob *job, SvaccOp *op,
         /* the record lives in the refused address space */
         code = SVACC_SWERR_CR_FAULT;
     } else {
-        switch (svacc_translate(s, job, va, va + SVACC_CR_SIZE, true,
-                                op->d.flags & SVACC_FLAG_BOF, &pa, &len)) {
+        /* a record is never dropped for a page the OS could provide */
+        switch (svacc_translate(s, job, va, va + SVACC_CR_SIZE, true, true,
+                                &pa, &len)) {
         case SVACC_XLATE_OK:
             memset(cr, 0, sizeof(cr));
             cr[SVACC_CR_RESULT] = op->result;
