@@ -39,11 +39,15 @@ if [ "$(cat "$src/.svacc-key" 2>/dev/null)" != "$key" ]; then
 	log "preparing qemu source for qemu/ hash $key"
 	stage=$top/stage
 	rm -rf "$stage"
-	cp -a "$pristine" "$stage"
+	# Hard links make the copy instant; every file about to be written is
+	# first replaced by a private copy so the pristine tree is never touched.
+	cp -al "$pristine" "$stage"
+	unshare_file() { [ ! -f "$stage/$1" ] || { cp "$stage/$1" "$stage/$1.svacc-tmp" && mv "$stage/$1.svacc-tmp" "$stage/$1"; }; }
 	if [ -d "$proj/patches" ]; then
 		for p in "$proj"/patches/*.patch; do
 			[ -e "$p" ] || continue
 			log "  patch $(basename "$p")"
+			for f in $(sed -n 's|^+++ b/||p' "$p" | cut -f1); do unshare_file "$f"; done
 			patch -d "$stage" -p1 -s --batch --forward <"$p" >&2 || die "qemu patch $(basename "$p") does not apply to $ver"
 		done
 	fi
@@ -52,6 +56,7 @@ if [ "$(cat "$src/.svacc-key" 2>/dev/null)" != "$key" ]; then
 			while read -r f; do
 				log "  copy ${f#./}"
 				mkdir -p "$stage/$(dirname "$f")"
+				rm -f "$stage/$f"
 				cp "$proj/$f" "$stage/$f"
 			done
 	fi
