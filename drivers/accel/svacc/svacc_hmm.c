@@ -341,8 +341,13 @@ static int svacc_hmm_set_leaf(struct svacc_hmm_ctx *hc, struct svacc_pt *pt,
 	u64 old = le64_to_cpu(pt->cpu[idx]);
 	dma_addr_t dma;
 
-	if (!svacc_pte_is_leaf(old, level))
-		old = 0;	/* a level-1 table, replaced below */
+	/*
+	 * A level-1 table stays until unbind: the device may be walking it
+	 * right now, and an invalidation only waits for accesses through
+	 * cached leaves, not for walks. Such a block keeps 4 KiB leaves.
+	 */
+	if (level == 2 && pt->child[idx])
+		return -ERANGE;
 	if ((old & SVACC_PTE_VALID) && ((old & SVACC_PTE_WRITE) || !write))
 		return 0;
 
@@ -352,18 +357,6 @@ static int svacc_hmm_set_leaf(struct svacc_hmm_ctx *hc, struct svacc_pt *pt,
 	if (!IS_ALIGNED(dma, size)) {
 		dma_unmap_page(dev, dma, size, DMA_BIDIRECTIONAL);
 		return -ERANGE;
-	}
-
-	if (level == 2 && pt->child[idx]) {
-		/* Replace a table of 4 KiB leaves by one 2 MiB leaf. */
-		struct svacc_pt *l1 = pt->child[idx];
-
-		pt->cpu[idx] = 0;
-		svacc_pt_clear(l1, 1, va, va, va + SZ_2M);
-		svacc_devtlb_inv(h, hc->id, va, SZ_2M >> PAGE_SHIFT);
-		svacc_pt_unmap(h, l1, 1, va, va, va + SZ_2M, false);
-		svacc_pt_free(h, l1);
-		pt->child[idx] = NULL;
 	}
 
 	pt->cpu[idx] = cpu_to_le64(SVACC_PTE_VALID | (write ? SVACC_PTE_WRITE : 0) |
@@ -419,7 +412,7 @@ static int svacc_hmm_map(struct svacc_hmm_ctx *hc, struct hmm_range *range,
 			}
 			if (ret != -ERANGE)
 				return ret;
-			/* DMA address not 2 MiB aligned: map 4 KiB pages. */
+			/* A level-1 table there, or a misaligned DMA address */
 		}
 
 		pt = svacc_pt_table(hc, va, 1);
