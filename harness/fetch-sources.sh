@@ -25,7 +25,7 @@ fi
 
 if [ "$what" = all ] || [ "$what" = linux ]; then
 	# Already chosen earlier and still intact: no apt query needed.
-	if read -r up ver <"$CACHE/dl/linux/selected" 2>/dev/null && [ "$up" = "${LINUX_VERSIONS[0]}" ] &&
+	if read -r up ver 2>/dev/null <"$CACHE/dl/linux/selected" && [ "$up" = "${LINUX_VERSIONS[0]}" ] &&
 		dsc_verify "$CACHE/dl/linux/linux_$ver.dsc"; then
 		exit 0
 	fi

@@ -94,7 +94,8 @@ if [ -n "$ko" ]; then
 fi
 
 # User tools on PATH; each test binary is a suite, after the harness suite.
-# modules.dep lets lspci -k / modprobe in the guest find what is there.
+# modules.dep (+ the builtin lists) let lspci -k / modprobe in the guest work.
+cp "$moddir"/modules.builtin* "$moddir"/modules.order "$stage/lib/modules/$rel/" 2>/dev/null || true
 depmod -b "$stage" "$rel" 2>/dev/null || true
 
 # User tools and selftests (root overlay from build-user.sh). The selftests'

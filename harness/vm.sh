@@ -18,4 +18,8 @@ log "outputs in $SVACC_OUT"
 build=$("$HARNESS/build-qemu.sh")
 export SVACC_QEMU=$(dirname "$build")/bin/qemu-system-x86_64
 "$HARNESS/prepare-kernel.sh" "$kernel" >&2
-exec "$HARNESS/run-vm.sh" "$@"
+rc=0
+"$HARNESS/run-vm.sh" "$@" || rc=$?
+# make turns any failure into its own "Error N" / exit 2: say it plainly.
+[ "$rc" = 0 ] || [ "${2:-}" = shell ] || log "$mode: exit status $rc$([ "$rc" = 124 ] && echo ' (host watchdog fired)')"
+exit "$rc"
