@@ -16,6 +16,20 @@
  * address space clears device entries, invalidates the device TLB and
  * unmaps the pages whenever the CPU mapping changes.
  *
+ * One notifier per context covers the whole user address space rather
+ * than one per range the device touched: the device faults anywhere, like
+ * a CPU, and per-range notifiers would have to be inserted from the fault
+ * path and kept in step with VMAs that come and go. The cost is a callback
+ * for every CPU invalidation of the process, which walks only the
+ * populated part of the device table (as lib/test_hmm.c does).
+ *
+ * A fault fills its fault-around window (faulting pages in, like GPU
+ * mirrors), with write access only for a write fault on a writable VMA: a
+ * read fault never breaks COW nor grants the device write access. Faults
+ * that cannot be allowed (no VMA, no permission, the mm is gone) answer
+ * FAIL and the descriptor completes with PAGE_FAULT, as in SVA mode;
+ * transient failures answer RETRY.
+ *
  * Locking follows Documentation/mm/hmm.rst: mmu_interval_read_begin(),
  * hmm_range_fault(), take pt_lock, mmu_interval_read_retry(), update the
  * device table, unlock; the invalidate callback takes the same pt_lock.
