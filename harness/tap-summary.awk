@@ -45,7 +45,9 @@ cur == "" { next }
 /^not ok / {
 	seen++
 	if (toupper($0) ~ /# *SKIP/) { skip[cur]++; next }
-	fail[cur]++; d = $0; sub(/^not ok [0-9]* *-? */, "", d); nf++; F[nf] = cur "\t" d
+	fail[cur]++; d = $0; sub(/^not ok [0-9]* *-? */, "", d)
+	if (d ~ /-timeout/ && last_run != "") d = d " (last test started: " last_run ")"
+	nf++; F[nf] = cur "\t" d
 	next
 }
 END {
