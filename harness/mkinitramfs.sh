@@ -52,7 +52,8 @@ copy_dyn /usr/bin/lspci
 mkdir -p "$stage/usr/share/misc"; cp /usr/share/misc/pci.ids "$stage/usr/share/misc/"
 
 install -m 755 "$HARNESS/guest/init" "$stage/init"
-install -m 755 "$HARNESS/guest/harness-tests.sh" "$stage/svacc/suites/harness"
+# Every file in harness/guest/suites/ is a suite (TAP on stdout, MODE in env).
+for s in "$HARNESS"/guest/suites/*; do install -m 755 "$s" "$stage/svacc/suites/"; done
 install -m 755 "$HARNESS/guest/demo.sh" "$stage/svacc/demo.sh"
 
 # Modules: the base ones with their modules.dep closure (deps first), then svacc.
@@ -101,9 +102,6 @@ depmod -b "$stage" "$rel" 2>/dev/null || true
 # User tools and selftests (root overlay from build-user.sh). The selftests'
 # own runner decides which programs apply to a mode; suite "selftests" runs it.
 [ -z "$user" ] || cp -a "$user/root/." "$stage/"
-if [ -x "$stage/usr/lib/svacc-selftests/run_svacc_tests.sh" ]; then
-	install -m 755 "$HARNESS/guest/selftests.sh" "$stage/svacc/suites/selftests"
-fi
 (cd "$stage/svacc/suites" && { echo harness; ls | grep -vx harness || true; }) >"$stage/svacc/suites.list"
 
 mkdir -p "$CACHE/initramfs"
