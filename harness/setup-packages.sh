@@ -13,11 +13,11 @@ pkgs=(dpkg-dev ninja-build libglib2.0-dev libpixman-1-dev libfdt-dev flex bison
 # From bookworm-backports (QEMU 10.2 needs meson >= 1.5).
 bpo_pkgs=(meson python3-pycotap)
 
+# One dpkg-query for the whole list; prints the packages not installed.
 missing() {
-	local p
-	for p in "$@"; do
-		dpkg-query -W -f='${db:Status-Status}\n' "$p" 2>/dev/null | grep -qx installed || echo "$p"
-	done
+	local have
+	have=$(dpkg-query -W -f='${Package} ${db:Status-Status}\n' "$@" 2>/dev/null | awk '$2 == "installed" {print $1}')
+	printf '%s\n' "$@" | grep -vxF -f <(echo "$have") | tr '\n' ' ' || true
 }
 # meson from bookworm itself (1.0) is too old even though "installed".
 meson_ok() { dpkg --compare-versions "$(dpkg-query -W -f='${Version}' meson 2>/dev/null || echo 0)" ge 1.5; }
