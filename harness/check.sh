@@ -86,7 +86,7 @@ for m in $modes; do
 	p=0; f=0; fails=()
 	done_line=$(tr -d '\r' <"$d/results.tap" | awk -v expect= -f "$HARNESS/tap-summary.awk" | grep '^D' || true)
 	IFS=$'\t' read -r _ finished wd <<<"$done_line"
-	if [ "$finished" = 1 ]; then p=$((p + 1)); else f=$((f + 1)); fails+=("booted-and-finished: the guest never reported done (qemu rc $(cat "$d/qemu.rc" 2>/dev/null); console: $d/guest.log)"); fi
+	if [ "$finished" = 1 ]; then p=$((p + 1)); else f=$((f + 1)); fails+=("booted-and-finished: the guest never reported done (qemu exit $(cat "$d/qemu.rc" 2>/dev/null) $(grep -m1 . "$d/qemu.out" 2>/dev/null | cut -c1-160); console: $d/guest.log)"); fi
 	if [ -z "$wd" ]; then p=$((p + 1)); else f=$((f + 1)); fails+=("watchdog: $wd"); fi
 	if bad=$(grep -E "$splat" "$d/guest.log" | head -5) && [ -n "$bad" ]; then
 		f=$((f + 1)); fails+=("kernel-log-clean: $(echo "$bad" | head -1 | tr -d '\r') (see $d/guest.log)")

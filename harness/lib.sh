@@ -16,20 +16,22 @@ LTS_SERIES=6.12
 log() { printf 'svacc: %s\n' "$*" >&2; }
 die() { printf 'svacc: error: %s\n' "$*" >&2; exit 1; }
 
-# Hash of files and directory trees (paths relative to $REPO + contents), so a
-# cache key changes exactly when an input does. Missing paths hash as absent.
+# Hash of files and directory trees (names inside a tree + contents, never the
+# absolute path, so two clones share the cache), so a cache key changes exactly
+# when an input does. Missing paths hash as absent.
 hash_inputs() {
-	local p
+	local p i=0
 	for p in "$@"; do
+		i=$((i + 1))
 		if [ -d "$p" ]; then
 			(cd "$p" && find . -type f ! -name '*.o' ! -name '*.ko' ! -name '.*.cmd' -print0 |
 				LC_ALL=C sort -z | xargs -0r sha256sum)
-		elif [ -f "$p" ]; then
+		elif [ -e "$p" ]; then	# a file, or a <(...) pipe
 			sha256sum <"$p"
 		else
-			echo "absent $p"
+			echo "absent"
 		fi
-		echo "== $p"
+		echo "== input $i"
 	done | sha256sum | cut -c1-16
 }
 

@@ -27,8 +27,7 @@ lts)
 	;;
 esac
 
-# (hash_inputs skips <(...) arguments, which are pipes: the user binaries'
-# root is hashed as a directory so a rebuilt tool re-keys the image.)
+# The user binaries' root is hashed by content so a rebuilt tool re-keys it.
 key=$(hash_inputs "$HARNESS/guest" "$0" "${ko:-/nonexistent}" "${user:+$user/root}" <(echo "$rel ${user:-nouser} ${base_mods[*]}; $(dpkg-query -W busybox-static pciutils)"))
 img=$CACHE/initramfs/$kernel-$key.cpio.gz
 if [ -f "$img" ] && [ -f "$img.suites" ]; then echo "$img"; exit 0; fi
