@@ -6,6 +6,9 @@
  *  open      bind the opener's mm through the translation mode -> PASID
  *  ioctls    only from the same mm (-EPERM otherwise: fork children and
  *            receivers of the fd over SCM_RIGHTS must not use it)
+ *  mm exit   ABORT_PASID from the mm's release notifier, before the
+ *            IOMMU tears the PASID entry down: the device stops working on
+ *            an address space that is going away, the file may stay open
  *  close     ABORT_PASID (no further device access with the PASID), then
  *            disable and unprogram the context's dedicated WQs, then unbind
  *  remove    the same teardown for every context still open; the files
@@ -174,6 +177,37 @@ out:
 	return ret;
 }
 
+/* Stop every device access with the context's PASID (once). */
+static void svacc_ctx_abort(struct svacc_ctx *ctx)
+{
+	struct svacc_device *sdev = ctx->sdev;
+	int ret;
+
+	if (ctx->aborted)
+		return;
+	ret = svacc_cmd(sdev, SVACC_CMD_ABORT_PASID, ctx->pasid);
+	trace_svacc_drain(sdev, SVACC_CMD_ABORT_PASID, ctx->pasid, ret);
+	if (ret)
+		dev_err(svacc_dev(sdev), "pasid %u: abort failed (%d)\n", ctx->pasid, ret);
+	ctx->aborted = true;
+}
+
+/*
+ * The opener's address space is going away (exit, exec) while the file may
+ * still be open. Our notifier was registered after the IOMMU's, so it runs
+ * first: quiesce the PASID before its entry is torn down, rather than let
+ * the device fault on a vanished PASID until the file is released.
+ * Runs at most once, and never after svacc_ctx_shutdown() unregistered it.
+ */
+static void svacc_ctx_mm_release(struct mmu_notifier *mn, struct mm_struct *mm)
+{
+	svacc_ctx_abort(container_of(mn, struct svacc_ctx, mn));
+}
+
+static const struct mmu_notifier_ops svacc_ctx_mm_ops = {
+	.release = svacc_ctx_mm_release,
+};
+
 /**
  * svacc_ctx_open() - &drm_driver.open: bind the opener's address space
  * @drm: device
@@ -205,10 +239,14 @@ int svacc_ctx_open(struct drm_device *drm, struct drm_file *file)
 	atomic64_set(&ctx->bytes, 0);
 
 	ret = svacc_ctx_bind(ctx);
+	if (ret)
+		goto err_free;
+	ctx->mn.ops = &svacc_ctx_mm_ops;
+	ret = mmu_notifier_register(&ctx->mn, ctx->mm);
 	if (ret) {
-		mmdrop(ctx->mm);
-		kfree(ctx);
-		goto out;
+		/* Nothing was submitted with the new PASID yet. */
+		sdev->xlate->unbind(ctx);
+		goto err_free;
 	}
 	ctx->live = true;
 	ctx->seen_seq = atomic64_read(&sdev->compl_seq);
@@ -219,6 +257,12 @@ int svacc_ctx_open(struct drm_device *drm, struct drm_file *file)
 	file->driver_priv = ctx;
 
 	drm_dbg_driver(drm, "pid %d bound, pasid %u\n", task_tgid_nr(current), ctx->pasid);
+	drm_dev_exit(idx);
+	return 0;
+
+err_free:
+	mmdrop(ctx->mm);
+	kfree(ctx);
 out:
 	drm_dev_exit(idx);
 	return ret;
@@ -232,7 +276,6 @@ out:
 static void svacc_ctx_shutdown(struct svacc_ctx *ctx)
 {
 	struct svacc_device *sdev = ctx->sdev;
-	int ret;
 
 	lockdep_assert_held(&sdev->ctx_lock);
 	if (!ctx->live)
@@ -241,12 +284,11 @@ static void svacc_ctx_shutdown(struct svacc_ctx *ctx)
 	/*
 	 * The PASID must be quiet before it is unbound (and possibly handed
 	 * to another process): discard what is queued, wait out what runs.
+	 * Unregistering runs the release notifier (the abort) unless the mm
+	 * exit did already, and waits for one in progress.
 	 */
-	ret = svacc_cmd(sdev, SVACC_CMD_ABORT_PASID, ctx->pasid);
-	trace_svacc_drain(sdev, SVACC_CMD_ABORT_PASID, ctx->pasid, ret);
-	if (ret)
-		dev_err(svacc_dev(sdev), "pasid %u: abort failed (%d), unbinding anyway\n",
-			ctx->pasid, ret);
+	mmu_notifier_unregister(&ctx->mn, ctx->mm);
+	svacc_ctx_abort(ctx);
 
 	svacc_ctx_release_wqs(ctx);
 	sdev->xlate->unbind(ctx);

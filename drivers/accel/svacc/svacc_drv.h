@@ -14,6 +14,7 @@
 
 #include <linux/kobject.h>
 #include <linux/list.h>
+#include <linux/mmu_notifier.h>
 #include <linux/mutex.h>
 #include <linux/pci.h>
 #include <linux/spinlock.h>
@@ -157,6 +158,8 @@ struct svacc_device {
  * @xlate_priv: per-context state of the translation mode
  * @pasid: PASID (SVA) or device context id (HMM)
  * @live: hardware state exists (bound, WQs may be claimed)
+ * @aborted: ABORT_PASID was issued for @pasid (the mm exited, or close)
+ * @mn: notices the end of @mm before the IOMMU tears the PASID down
  * @seen_seq: &svacc_device.compl_seq when this file last consumed a wake-up
  * @descs: descriptors accepted through the submit ioctl
  * @bytes: data bytes named by those descriptors
@@ -170,6 +173,8 @@ struct svacc_ctx {
 	void *xlate_priv;
 	u32 pasid;
 	bool live;
+	bool aborted;
+	struct mmu_notifier mn;
 	u64 seen_seq;
 	atomic64_t descs;
 	atomic64_t bytes;
