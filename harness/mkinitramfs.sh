@@ -104,8 +104,10 @@ depmod -b "$stage" "$rel" 2>/dev/null || true
 (cd "$stage/svacc/suites" && { echo harness; ls | grep -vx harness || true; }) >"$stage/svacc/suites.list"
 
 mkdir -p "$CACHE/initramfs"
-(cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0 | gzip -1) >"$img.tmp"
-mv "$img.tmp" "$img"
+# A private temporary name: two runs assembling the same key at once used to
+# write one .tmp together (a corrupt image: "Initramfs unpacking failed").
+(cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0 | gzip -1) >"$img.tmp.$$"
+mv "$img.tmp.$$" "$img"
 cp "$stage/svacc/suites.list" "$img.suites"
 echo "$rel" >"$img.release"
 echo "$img"
