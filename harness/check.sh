@@ -16,6 +16,11 @@ modes=${SVACC_MODES:-$all_modes}
 for m in $modes; do grep -qx "$m" <<<"$all_modes" || die "unknown mode $m"; done
 kernels=$(for m in $modes; do mode_field "$m" 2; done | sort -u)
 
+# One `make check` per tree at a time (they share out/<mode>); the second waits.
+mkdir -p "$OUT"
+exec 8>"$OUT/.check.lock"
+flock -n 8 || { log "another make check is running in this tree; waiting for it"; flock 8; }
+
 # Only this command's outputs: out/vm/ belongs to concurrent `make vm` runs.
 for m in $all_modes; do rm -rf "${OUT:?}/$m"; done
 rm -rf "$OUT/host" "$OUT/build" "$OUT"/kernel-*.env
@@ -86,7 +91,7 @@ for m in $modes; do
 	p=0; f=0; fails=()
 	done_line=$(tr -d '\r' <"$d/results.tap" | awk -v expect= -f "$HARNESS/tap-summary.awk" | grep '^D' || true)
 	IFS=$'\t' read -r _ finished wd <<<"$done_line"
-	if [ "$finished" = 1 ]; then p=$((p + 1)); else f=$((f + 1)); fails+=("booted-and-finished: the guest never reported done (qemu exit $(cat "$d/qemu.rc" 2>/dev/null) $(grep -m1 . "$d/qemu.out" 2>/dev/null | cut -c1-160); console: $d/guest.log)"); fi
+	if [ "$finished" = 1 ]; then p=$((p + 1)); else f=$((f + 1)); fails+=("booted-and-finished: the guest never reported done (qemu exit $(cat "$d/qemu.rc" 2>/dev/null) $(grep -m1 . "$d/qemu.out" 2>/dev/null | cut -c1-160 || true); console: $d/guest.log)"); fi
 	if [ -z "$wd" ]; then p=$((p + 1)); else f=$((f + 1)); fails+=("watchdog: $wd"); fi
 	if bad=$(grep -E "$splat" "$d/guest.log" | head -5) && [ -n "$bad" ]; then
 		f=$((f + 1)); fails+=("kernel-log-clean: $(echo "$bad" | head -1 | tr -d '\r') (see $d/guest.log)")

@@ -23,6 +23,7 @@ cmdline=$(mode_field "$mode" 4)
 env=$OUT/kernel-$kernel.env
 [ -f "$env" ] || die "$env missing: run harness/prepare-kernel.sh $kernel first"
 . "$env"
+[ -f "$INITRD" ] && [ -f "$KIMAGE" ] || die "$KIMAGE or $INITRD vanished (concurrent rebuild?): rerun"
 qemu=${SVACC_QEMU:-$(dirname "$("$HARNESS/build-qemu.sh")")/bin/qemu-system-x86_64}
 
 # What the harness suite should find, derived from the mode's own options.
