@@ -295,27 +295,38 @@ TEST_F_TIMEOUT(hmm, munmap_while_busy, 300)
 	size_t len = 64 * HMM_SZ_1M, i, done;
 	struct drm_svacc_desc d;
 	uint8_t *r, *back;
-	int st, fd;
+	int st, fd, try;
 
 	len = hmm_chunk(&self->s, len);
 	fd = memfd_create("svacc-hmm", 0);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, ftruncate(fd, len));
-	r = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	ASSERT_NE(MAP_FAILED, r);
 	back = malloc(len);
 	ASSERT_NE(NULL, back);
-	/* Every page in the device table, writable */
-	ASSERT_EQ(SVACC_STATUS_SUCCESS, dev_fill(&self->s, c, r, PAT(0x11), len));
 
-	svacc_desc_memfill(&d, r, PAT(0x5a), len, c);
-	d.flags |= SVACC_DESC_F_BOF;
-	ASSERT_EQ(0, svacc_submit(&self->s, &d, 1));
-	/* Wait until the device is into the buffer, then pull it away */
-	for (i = 0; i < 2000000 && READ_BYTE(&r[len / 32]) != 0x5a && !svacc_status(c); i++)
-		;
-	ASSERT_EQ(SVACC_STATUS_NONE, svacc_status(c))
-		TH_LOG("device finished before munmap: make the buffer larger");
+	/*
+	 * A device that completes the fill before munmap() starts proves
+	 * nothing either way (the vCPU may not run for a while under TCG):
+	 * try again, a few times.
+	 */
+	for (try = 0; try < 5; try++) {
+		r = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+		ASSERT_NE(MAP_FAILED, r);
+		/* Every page in the device table, writable */
+		ASSERT_EQ(SVACC_STATUS_SUCCESS, dev_fill(&self->s, c, r, PAT(0x11), len));
+
+		svacc_desc_memfill(&d, r, PAT(0x5a), len, c);
+		d.flags |= SVACC_DESC_F_BOF;
+		ASSERT_EQ(0, svacc_submit(&self->s, &d, 1));
+		/* Let the device get into the buffer, then pull it away */
+		for (i = 0; i < 100000 && READ_BYTE(&r[len / 64]) != 0x5a && !svacc_status(c); i++)
+			;
+		if (!svacc_status(c))
+			break;
+		TH_LOG("try %d: device finished before munmap", try);
+		ASSERT_EQ(0, munmap(r, len));
+	}
+	ASSERT_GT(5, try) TH_LOG("the device always finished before munmap");
 	ASSERT_EQ(0, munmap(r, len));
 
 	st = svacc_wait(&self->s, c, HMM_WAIT_NS);
