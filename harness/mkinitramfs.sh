@@ -33,6 +33,8 @@ img=$CACHE/initramfs/$kernel-$key.cpio.gz
 if [ -f "$img" ] && [ -f "$img.suites" ]; then echo "$img"; exit 0; fi
 
 log "assembling initramfs for $kernel ($rel)"
+# Images are small but one per input change: drop those unused for two days.
+find "$CACHE/initramfs" -maxdepth 1 -type f -mtime +1 -delete 2>/dev/null || true
 stage=$(mktemp -d "$CACHE/initramfs-stage.XXXXXX")
 trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,etc,proc,sys,dev,tmp,run,svacc/suites,lib/modules/$rel}
