@@ -10,7 +10,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 "$HARNESS/fetch-sources.sh" linux
-read -r up debver <"$CACHE/dl/linux/selected"
+read -r up _ <"$CACHE/dl/linux/selected"
 ksrc=$CACHE/src/linux-$up
 kbuild=$CACHE/build/linux-$up-mainline
 frag=$HARNESS/kernel/mainline.config
@@ -63,7 +63,7 @@ bad=0
 while read -r line; do
 	case $line in
 	CONFIG_*=*) sym=${line%%=*}; want=${line#*=}
-		grep -qx "$sym=$want" "$kbuild/.config" || { log "config: wanted $line, got: $(grep -E "^(# )?$sym[= ]" "$kbuild/.config" || echo unset)"; bad=1; } ;;
+		grep -qx "$sym=$want" "$kbuild/.config" || { log "config: wanted $line, got: $(grep -E "^(# )?${sym}[= ]" "$kbuild/.config" || echo unset)"; bad=1; } ;;
 	"# CONFIG_"*" is not set") sym=${line#\# }; sym=${sym%% *}
 		! grep -qE "^$sym=[ym]" "$kbuild/.config" || { log "config: wanted $sym off, got $(grep "^$sym=" "$kbuild/.config")"; bad=1; } ;;
 	esac

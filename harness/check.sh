@@ -61,7 +61,7 @@ phase "results"
 # ---- collection ----
 tp=0; tf=0; ts=0
 report() {	# report <mode> <expected suites> <results file>: per-suite lines + failures
-	local mode=$1 expect=$2 file=$3 kind a b c d e
+	local mode=$1 expect=$2 file=$3 kind a b c d
 	while IFS=$'\t' read -r kind a b c d; do
 		case $kind in
 		S) echo "svacc: $a $mode: $b passed, $c failed, $d skipped"

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by the harness scripts: shared paths and small helpers. Not executable.
 # Every path a script writes lives under $CACHE (outside the tree, survives
 # clean clones) or $OUT (in the tree, gitignored, per-run results).
