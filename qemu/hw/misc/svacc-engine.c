@@ -25,6 +25,8 @@
 
 /* Data processed per bottom-half run before yielding to the main loop */
 #define SVACC_SLICE_BYTES   (4 * MiB)
+/* Data processed at submission, on the submitting vCPU (see below) */
+#define SVACC_INLINE_BYTES  (64 * KiB)
 /* Cost charged for a descriptor without data, and for a probed page */
 #define SVACC_DESC_COST     256
 
@@ -743,10 +745,9 @@ static SvaccJob *svacc_job_start(SvaccState *s, int n)
     return job;
 }
 
-void svacc_engine_bh(void *opaque)
+/* Run the engine for up to @budget bytes; returns what is left of it. */
+static int64_t svacc_engine_run(SvaccState *s, int64_t budget)
 {
-    SvaccState *s = opaque;
-    int64_t budget = SVACC_SLICE_BYTES;
     SvaccStep step;
     SvaccWQ *wq;
     int n;
@@ -754,7 +755,7 @@ void svacc_engine_bh(void *opaque)
     while (budget > 0 && svacc_enabled(s) && PCI_DEVICE(s)->is_master) {
         n = svacc_pick_wq(s);
         if (n < 0) {
-            return;
+            return budget;
         }
         wq = &s->wq[n];
         if (!wq->job && svacc_job_start(s, n)->park != SVACC_PARK_NONE) {
@@ -775,9 +776,30 @@ void svacc_engine_bh(void *opaque)
         for (n = 0; n < s->num_wqs; n++) {
             svacc_wq_flush(s, n);
         }
-        return;
+        return budget;
     }
     if (budget <= 0) {
         qemu_bh_schedule(s->bh);
+    }
+    return budget;
+}
+
+void svacc_engine_bh(void *opaque)
+{
+    svacc_engine_run(opaque, SVACC_SLICE_BYTES);
+}
+
+/*
+ * A portal commit was accepted: start executing right away, in the
+ * submitting vCPU's thread, for a short slice, as an idle engine would.
+ * Waiting for the bottom half costs a wake-up of the main loop thread,
+ * which dominated small descriptors.  What is left runs in the bottom
+ * half; when nothing is, the kick that svacc_wq_submit() scheduled has
+ * nothing to do and is dropped.
+ */
+void svacc_engine_submitted(SvaccState *s)
+{
+    if (svacc_engine_run(s, SVACC_INLINE_BYTES) > 0) {
+        qemu_bh_cancel(s->bh);
     }
 }

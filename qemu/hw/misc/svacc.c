@@ -675,7 +675,9 @@ static void svacc_portal_write(void *opaque, hwaddr addr, uint64_t val,
                         addr & ~0x3full, 0, 0);
         return;
     }
-    svacc_wq_submit(s, n, p->staging, &p->status);
+    if (svacc_wq_submit(s, n, p->staging, &p->status)) {
+        svacc_engine_submitted(s);
+    }
 }
 
 static const MemoryRegionOps svacc_portal_ops = {

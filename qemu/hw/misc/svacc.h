@@ -263,6 +263,7 @@ AddressSpace *svacc_data_as(SvaccState *s);
 /* svacc-engine.c */
 void svacc_engine_kick(SvaccState *s);
 void svacc_engine_bh(void *opaque);
+void svacc_engine_submitted(SvaccState *s);
 void svacc_engine_stall_timer(void *opaque);
 void svacc_job_free(SvaccState *s, SvaccJob *job);
 void svacc_wq_flush(SvaccState *s, int n);
