@@ -99,7 +99,7 @@ bool svacc_wq_submit(SvaccState *s, int n, const uint8_t *raw, uint8_t *st)
     wq->count++;
     *st = SVACC_SUBMIT_ACCEPTED;
     trace_svacc_submit(n, raw[SVACC_DESC_OPCODE], q->pasid, *st);
-    svacc_engine_kick(s);
+    /* no kick: the caller runs the engine, svacc_engine_submitted() */
     return true;
 }
 
@@ -794,12 +794,10 @@ void svacc_engine_bh(void *opaque)
  * submitting vCPU's thread, for a short slice, as an idle engine would.
  * Waiting for the bottom half costs a wake-up of the main loop thread,
  * which dominated small descriptors.  What is left runs in the bottom
- * half; when nothing is, the kick that svacc_wq_submit() scheduled has
- * nothing to do and is dropped.
+ * half (the run schedules it when the slice is used up); anything that
+ * cannot run now is kicked by whatever unblocks it, as before.
  */
 void svacc_engine_submitted(SvaccState *s)
 {
-    if (svacc_engine_run(s, SVACC_INLINE_BYTES) > 0) {
-        qemu_bh_cancel(s->bh);
-    }
+    svacc_engine_run(s, SVACC_INLINE_BYTES);
 }
