@@ -4,7 +4,8 @@
  * emulated svacc engine is compared with (engine_vs_host). Built natively
  * and run on the host by harness/bench.sh. Prints one CSV row,
  *   host_memcpy_64M,host,<MB/s>,MB/s
- * (median of N copies of pre-faulted memory; N = argv[1], default 9).
+ * (best of N copies of pre-faulted memory, like the guest's figures;
+ * N = argv[1], default 9).
  */
 #define _GNU_SOURCE
 #include <stdint.h>
@@ -58,6 +59,6 @@ int main(int argc, char **argv)
 	qsort(v, n, sizeof(v[0]), cmp);
 	fprintf(stderr, "bench-host: memcpy 64 MiB: min %.0f, median %.0f, max %.0f MB/s\n",
 		v[0], v[n / 2], v[n - 1]);
-	printf("host_memcpy_64M,host,%.4g,MB/s\n", v[n / 2]);
+	printf("host_memcpy_64M,host,%.4g,MB/s\n", v[n - 1]);
 	return 0;
 }
