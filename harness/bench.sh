@@ -94,6 +94,7 @@ dat=$dir/throughput.dat
 : >"$dat"
 plot=""
 i=0
+colors=('#009e73' '#0072b2' '#e69f00' '#cc3377' '#555555' '#56b4e9')
 for m in $modes; do
 	for k in cpu dev; do
 		n=$(awk -F, -v m="$m" -v k="$k" '$2 == m && $1 ~ "^throughput_" k "_" { c++ } END { print c + 0 }' "$csv")
@@ -109,7 +110,7 @@ for m in $modes; do
 		lbl=$([ "$k" = cpu ] && echo "CPU memcpy" || echo "device MEMMOVE")
 		dt=$([ "$k" = cpu ] && echo 2 || echo 1)
 		pt=$([ "$k" = cpu ] && echo 6 || echo 7)
-		plot="$plot${plot:+, }'$dat' index $i using 1:2 with linespoints dt $dt pt $pt lw 2 lc $(( $(echo " $modes " | tr ' ' '\n' | grep -n -x "$m" | cut -d: -f1) )) title '$m: $lbl'"
+		plot="$plot${plot:+, }'$dat' index $i using 1:2 with linespoints dt $dt pt $pt lw 2 lc rgb '${colors[$(( ($(echo " $modes " | tr ' ' '\n' | grep -n -x "$m" | cut -d: -f1) - 2) % ${#colors[@]} ))]}' title '$m: $lbl'"
 		i=$((i + 1))
 	done
 done
@@ -127,6 +128,7 @@ set xtics ("4K" 4096, "16K" 16384, "64K" 65536, "256K" 262144, "1M" 1048576, "4M
 set xrange [3000:90000000]
 set grid xtics ytics mytics
 set key outside right top
+set label 1 "CPU below 1 MiB: glibc uses rep movsb,\nwhich TCG emulates a byte at a time" at 5000,60 font ",9"
 plot $plot
 EOF
 	log "bench: plot in $dir/throughput.png"
