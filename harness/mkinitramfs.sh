@@ -103,7 +103,10 @@ depmod -b "$stage" "$rel" 2>/dev/null || true
 # User tools and selftests (root overlay from build-user.sh). The selftests'
 # own runner decides which programs apply to a mode; suite "selftests" runs it.
 [ -z "$user" ] || cp -a "$user/root/." "$stage/"
-(cd "$stage/svacc/suites" && { echo harness; ls | grep -vx harness || true; }) >"$stage/svacc/suites.list"
+# Order: harness first (is this the machine the mode asks for?), the rest by
+# name, driver-modes last (it reloads the driver; the others see one load).
+(cd "$stage/svacc/suites" && { echo harness; ls | grep -vx -e harness -e driver-modes || true
+	[ ! -e driver-modes ] || echo driver-modes; }) >"$stage/svacc/suites.list"
 
 mkdir -p "$CACHE/initramfs"
 # A private temporary name: two runs assembling the same key at once used to
