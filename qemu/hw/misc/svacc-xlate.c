@@ -585,6 +585,14 @@ static SvaccXlate svacc_ats_translate(SvaccState *s, SvaccJob *job,
     uint32_t errs = 0;
     ssize_t ret, i;
 
+    /*
+     * Not canonical for a 48-bit address space: no page table maps it, so
+     * neither a translation nor a page request is sent (the IOMMU would log
+     * the malformed request as an error).
+     */
+    if (sextract64(va, 0, 48) != (int64_t)va) {
+        return SVACC_XLATE_FAULT;
+    }
     e = svacc_tlb_lookup(s->atc, s->atc_entries, job->pasid, job->priv, true,
                          va);
     if (e && (write ? e->write : e->read)) {
