@@ -501,7 +501,12 @@ TEST_F(svacc, kernel_address_read)
 		ASSERT_EQ(0xa5, dst[i]) TH_LOG("kernel memory leaked at %d", i);
 }
 
-/* Non-canonical, and user ranges that run past the user address space */
+/*
+ * Non-canonical, and user ranges that run past the user address space.
+ * The device must fault a non-canonical address itself: sending it to the
+ * IOMMU as a translation or page request is a malformed request the IOMMU
+ * driver logs.
+ */
 TEST_F(svacc, noncanonical_and_straddling)
 {
 	static const uint64_t addrs[][2] = {
@@ -509,11 +514,20 @@ TEST_F(svacc, noncanonical_and_straddling)
 		{ 0x0000800000000000ULL, 64 },
 		{ 0x00007fffffffe000ULL, 2 * 4096 },
 	};
+	static const char * const complaints[] = {
+		"not canonical", "Invalid page request",
+	};
 	struct drm_svacc_completion *c = self->rec;
 	struct drm_svacc_desc d;
+	int kmsg[ARRAY_SIZE(complaints)];
+	char first[256];
 	uint8_t *buf;
 	size_t i;
 
+	for (i = 0; i < ARRAY_SIZE(complaints); i++) {
+		kmsg[i] = kmsg_open();
+		ASSERT_LE(0, kmsg[i]) TH_LOG("/dev/kmsg: %s", strerror(-kmsg[i]));
+	}
 	buf = malloc(3 * PAGE);
 	ASSERT_NE(NULL, buf);
 	memset(buf, 0x11, 3 * PAGE);
@@ -525,6 +539,12 @@ TEST_F(svacc, noncanonical_and_straddling)
 	}
 	for (i = 0; i < 3 * PAGE; i++)
 		ASSERT_EQ(0x11, buf[i]);
+	for (i = 0; i < ARRAY_SIZE(complaints); i++) {
+		EXPECT_EQ(0, kmsg_scan(kmsg[i], complaints[i], first,
+				       sizeof(first)))
+			TH_LOG("the IOMMU was sent a malformed request: %s", first);
+		close(kmsg[i]);
+	}
 }
 
 TEST_HARNESS_MAIN
