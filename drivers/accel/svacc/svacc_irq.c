@@ -218,8 +218,15 @@ int svacc_ioctl_wait(struct drm_device *drm, void *data, struct drm_file *file)
 		if (drm_dev_is_unplugged(drm))
 			return -ENODEV;
 		left = ktime_to_ns(ktime_sub(deadline, ktime_get()));
-		if (left <= 0)
+		if (left <= 0) {
+			/*
+			 * The record was read after @seq was sampled: any
+			 * interrupt that could complete it since moves the
+			 * sequence again, so poll() may stop reporting @seq.
+			 */
+			WRITE_ONCE(ctx->seen_seq, seq);
 			return -ETIME;
+		}
 
 		sleep = min(nsecs_to_jiffies(left) + 1,
 			    msecs_to_jiffies(SVACC_WAIT_RECHECK_MS));

@@ -501,6 +501,19 @@ int svacc_wait_poll(struct svacc *s, struct drm_svacc_completion *c,
 			return -errno;
 		if (ret > 0 && (pfd.revents & (POLLERR | POLLNVAL)))
 			return -EIO;
+		if (ret > 0) {
+			uint32_t status = 0;
+
+			/*
+			 * Somebody's completion: check ours, which also
+			 * re-arms poll() so it does not report this one again.
+			 */
+			ret = svacc_wait_ioctl(s->fd, c, 0, &status);
+			if (!ret)
+				return status;
+			if (ret != -ETIME)
+				return ret;
+		}
 	}
 }
 

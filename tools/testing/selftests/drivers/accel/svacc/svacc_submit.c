@@ -634,6 +634,36 @@ TEST_F(submit, poll_wakes_up)
 	blocker_free(&b);
 }
 
+/*
+ * A wake-up for somebody else's completion is consumed by checking one's
+ * own, still incomplete, record (WAIT, timeout 0, -ETIME): otherwise a
+ * poll() loop waiting for that record would spin.
+ */
+TEST_F(submit, poll_rearmed_by_wait_check)
+{
+	struct pollfd pfd = { .fd = self->s.fd, .events = POLLIN };
+	struct timespec settle = { .tv_nsec = 100 * 1000 * 1000 };
+	struct drm_svacc_desc d;
+	uint32_t status = 0;
+	int ret, st;
+
+	svacc_desc_nop(&d, &self->rec[0]);
+	st = submit_wait(&self->s, &d, &self->rec[0]);
+	ASSERT_STATUS(SVACC_STATUS_SUCCESS, st);
+	nanosleep(&settle, NULL);
+	ret = poll(&pfd, 1, 0);
+	ASSERT_EQ(1, ret) TH_LOG("no POLLIN after a completion interrupt");
+
+	/* rec[1] was never submitted: the check fails, and must re-arm */
+	memset(&self->rec[1], 0, sizeof(self->rec[1]));
+	ASSERT_EQ(-ETIME, svacc_wait_ioctl(self->s.fd, &self->rec[1], 0,
+					   &status));
+	ret = poll(&pfd, 1, 0);
+	ASSERT_EQ(0, ret)
+		TH_LOG("poll() still reports an interrupt already checked for (revents 0x%x)",
+		       pfd.revents);
+}
+
 /* DRAIN through a shared WQ waits for slow work in a dedicated WQ */
 TEST_F_TIMEOUT(submit, drain_across_wqs, 300)
 {
