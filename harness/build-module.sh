@@ -17,14 +17,15 @@ case $kernel in
 mainline)
 	kbuild=$("$HARNESS/build-mainline.sh")
 	kdir=$(readlink -f "$kbuild/source")
-	kargs=(O="$kbuild")
+	# No C=2 here: bookworm's sparse (0.6.4) cannot parse 7.x headers.
+	kargs=(O="$kbuild" W=1)
 	;;
 lts)
 	root=$("$HARNESS/fetch-lts.sh")
 	kdir=$root/usr/src/linux-headers-$(cat "$root/release")
 	# Debian's config wants BTF for modules, which needs pahole (not
 	# installed): a module without BTF loads fine.
-	kargs=(CONFIG_DRM_ACCEL_SVACC=m CONFIG_DEBUG_INFO_BTF_MODULES=)
+	kargs=(CONFIG_DRM_ACCEL_SVACC=m CONFIG_DEBUG_INFO_BTF_MODULES= W=1 C=2)
 	;;
 *) die "unknown kernel '$kernel'" ;;
 esac
@@ -39,11 +40,18 @@ rsync -r --links --perms --checksum --delete --exclude='*.o' --exclude='*.ko' --
 	"$drv/" "$mirror/drivers/accel/svacc/"
 [ -d "$REPO/include" ] && rsync -r --links --perms --checksum --delete "$REPO/include/" "$mirror/include/"
 
-log "building svacc.ko for $kernel"
+log "building svacc.ko for $kernel (${kargs[*]})"
 # Kbuild prints paths inside the mirror; map them back to the repo for editors.
-# (pipefail: a make failure fails the pipeline.)
+# (pipefail: a make failure fails the pipeline.) The driver must build
+# warning-free with W=1 (and sparse, C=2, where it runs): a warning fails.
+# C=2 checks every file, so sparse runs even when nothing was recompiled.
+out=$(mktemp)
 make -C "$kdir" "${kargs[@]}" M="$mirror/drivers/accel/svacc" -j"$JOBS" modules 2>&1 |
-	sed "s|$mirror/|$REPO/|g" >&2 || die "svacc.ko build for $kernel failed"
+	sed "s|$mirror/|$REPO/|g" | tee "$out" >&2 || { rm -f "$out"; die "svacc.ko build for $kernel failed"; }
+if grep -E '(warning|error):' "$out" >&2; then
+	rm -f "$out"; die "svacc.ko for $kernel: compiler or sparse warnings (above)"
+fi
+rm -f "$out"
 ko=$mirror/drivers/accel/svacc/svacc.ko
 [ -f "$ko" ] || die "no svacc.ko produced for $kernel"
 echo "$ko"
