@@ -1736,6 +1736,13 @@ static void test_ats_page_requests(void)
     g_assert_cmpuint(submit(t, WQ_DED, false, d), ==, SVACC_SUBMIT_ACCEPTED);
     g_assert_cmpuint(wait_cr_serving(t, cr, 0, rec), ==,
                      SVACC_STATUS_SUCCESS);
+
+    /*
+     * Every miss above was an ATS translation of a not-present or
+     * read-only page: answered "no access", never a recorded DMAR fault.
+     */
+    g_assert_cmphex(qtest_readl(t->qts, VTD(DMAR_FSTS_REG)) & VTD_FSTS_PPF,
+                    ==, 0);
     stop(t);
 }
 
