@@ -56,6 +56,7 @@ install -m 755 "$HARNESS/guest/init" "$stage/init"
 # Every file in harness/guest/suites/ is a suite (TAP on stdout, MODE in env).
 for s in "$HARNESS"/guest/suites/*; do install -m 755 "$s" "$stage/svacc/suites/"; done
 install -m 755 "$HARNESS/guest/demo.sh" "$stage/svacc/demo.sh"
+install -m 644 "$HARNESS/guest/suite-lib.sh" "$stage/svacc/suite-lib.sh"
 
 # Modules: the base ones with their modules.dep closure (deps first), then svacc.
 : >"$stage/svacc/modules"
