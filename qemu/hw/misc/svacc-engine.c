@@ -8,6 +8,11 @@
  * (PRI response, FAULT_RESP write).  Parked jobs never hold anything: when
  * they resume they simply redo the translation that stopped them.
  *
+ * The engine runs in the bottom half and, right after a submission, in the
+ * submitting vCPU's thread.  A MEMMOVE copies runs of up to SVACC_RUN_SEGS
+ * translated segments with the BQL dropped, so that the copies of
+ * different jobs proceed in parallel (svacc.h has the locking rules).
+ *
  * Copyright (c) 2026 The svacc authors
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -25,17 +30,44 @@
 
 /* Data processed per bottom-half run before yielding to the main loop */
 #define SVACC_SLICE_BYTES   (4 * MiB)
-/* Data processed at submission, on the submitting vCPU (see below) */
-#define SVACC_INLINE_BYTES  (64 * KiB)
 /* Cost charged for a descriptor without data, and for a probed page */
 #define SVACC_DESC_COST     256
+/* Segments of a MEMMOVE translated and mapped before one copy run */
+#define SVACC_RUN_SEGS      64
+/* A shorter run is copied under the BQL: dropping it costs more */
+#define SVACC_RUN_MIN       (16 * KiB)
 
 typedef enum SvaccStep {
     SVACC_STEP_DONE,        /* op finished, record and interrupt done */
     SVACC_STEP_PARKED,      /* waiting on something else */
     SVACC_STEP_YIELD,       /* slice used up */
     SVACC_STEP_STOP,        /* engine cannot run (halt, bus mastering off) */
+    SVACC_STEP_GONE,        /* job freed while its copy ran unlocked */
 } SvaccStep;
+
+/* Set while this thread runs the engine: its DMA must not re-enter it */
+static __thread unsigned svacc_engine_depth;
+/* Set while the engine runs at submission, in a vCPU thread */
+static __thread bool svacc_engine_inline;
+
+bool svacc_in_engine(void)
+{
+    return svacc_engine_depth;
+}
+
+/*
+ * Wait for every copy running without the BQL.  The caller holds the BQL
+ * and copies only start under it, so none starts before the caller lets
+ * go: whatever it removes next (a translation, a job) is no longer in use.
+ */
+void svacc_dma_fence(SvaccState *s)
+{
+    qemu_mutex_lock(&s->dma_lock);
+    while (s->dma_inflight) {
+        qemu_cond_wait(&s->dma_cond, &s->dma_lock);
+    }
+    qemu_mutex_unlock(&s->dma_lock);
+}
 
 void svacc_desc_parse(SvaccDesc *d, const uint8_t *raw)
 {
@@ -57,6 +89,10 @@ void svacc_engine_kick(SvaccState *s)
 
 void svacc_job_free(SvaccState *s, SvaccJob *job)
 {
+    /* freed under a thread copying for it (abort, disable, reset)? */
+    if (job->busy) {
+        svacc_dma_fence(s);
+    }
     svacc_job_release_prgs(s, job);
     g_free(job);
 }
@@ -350,6 +386,142 @@ static bool svacc_op_start(SvaccState *s, SvaccJob *job, SvaccOp *op,
     return true;
 }
 
+/* One translated, mapped piece of a copy run */
+typedef struct SvaccSeg {
+    void *sp;
+    void *dp;
+    hwaddr sl;              /* mapped lengths, for the unmap */
+    hwaddr dl;
+    uint64_t n;
+} SvaccSeg;
+
+/*
+ * Copy a run of mapped segments of @job, without the BQL if the run is
+ * long enough, then unmap them.  Returns false if the job was freed in the
+ * meantime (abort, disable, reset): the caller must not touch it.
+ */
+static bool svacc_copy_run(SvaccState *s, SvaccJob *job, AddressSpace *as,
+                           SvaccSeg *seg, int nseg, uint64_t total)
+{
+    SvaccWQ *wq = &s->wq[job->wq];
+    uint64_t seq = job->seq;
+    bool unlocked = total >= SVACC_RUN_MIN;
+    bool alive = true;
+    int i;
+
+    if (unlocked) {
+        job->busy = true;
+        qemu_mutex_lock(&s->dma_lock);
+        s->dma_inflight++;
+        qemu_mutex_unlock(&s->dma_lock);
+        bql_unlock();
+        if (s->inject_copy_delay_us && !svacc_engine_inline) {
+            /* a slow engine: invalidations meet this run in flight */
+            g_usleep(s->inject_copy_delay_us);
+        }
+    }
+    for (i = 0; i < nseg; i++) {
+        memmove(seg[i].dp, seg[i].sp, seg[i].n);
+    }
+    if (unlocked) {
+        qemu_mutex_lock(&s->dma_lock);
+        if (!--s->dma_inflight) {
+            qemu_cond_broadcast(&s->dma_cond);
+        }
+        qemu_mutex_unlock(&s->dma_lock);
+        bql_lock();
+        /* a new job may sit at the same address, never with the same seq */
+        alive = !s->unrealized && wq->job == job && job->seq == seq;
+        if (alive) {
+            job->busy = false;
+        }
+    }
+    for (i = 0; i < nseg; i++) {
+        address_space_unmap(as, seg[i].dp, seg[i].dl, true, seg[i].n);
+        address_space_unmap(as, seg[i].sp, seg[i].sl, false, seg[i].n);
+    }
+    s->counters[SVACC_CNT_BYTES] += total;
+    return alive;
+}
+
+/*
+ * Non-overlapping MEMMOVE: translate and map up to SVACC_RUN_SEGS
+ * segments, then copy them in one run.  op->done counts mapped bytes, so
+ * a fault met while gathering reports exactly the bytes before it, which
+ * the run copies before the record is written.
+ */
+static SvaccStep svacc_memmove_runs(SvaccState *s, SvaccJob *job,
+                                    SvaccOp *op, int64_t *budget)
+{
+    MemTxAttrs attrs = MEMTXATTRS_UNSPECIFIED;
+    AddressSpace *as = svacc_data_as(s);
+    SvaccDesc *d = &op->d;
+    SvaccSeg seg[SVACC_RUN_SEGS];
+    SvaccStep step = SVACC_STEP_DONE;
+    uint64_t slen, dlen, n, total;
+    hwaddr spa, dpa;
+    bool blocked;
+    int nseg;
+
+    while (op->done < d->size) {
+        if (*budget <= 0) {
+            return SVACC_STEP_YIELD;
+        }
+        nseg = 0;
+        total = 0;
+        blocked = false;
+        while (nseg < SVACC_RUN_SEGS && op->done < d->size && *budget > 0) {
+            SvaccSeg *g = &seg[nseg];
+
+            if (!svacc_op_xlate(s, job, op, d->src + op->done,
+                                d->src + d->size, false, &spa, &slen,
+                                &step) ||
+                !svacc_op_xlate(s, job, op, d->dst + op->done,
+                                d->dst + d->size, true, &dpa, &dlen,
+                                &step)) {
+                blocked = true;
+                break;
+            }
+            n = MIN(d->size - op->done, MIN(slen, dlen));
+            g->sl = n;
+            g->dl = n;
+            g->sp = address_space_map(as, spa, &g->sl, false, attrs);
+            g->dp = g->sp ? address_space_map(as, dpa, &g->dl, true, attrs) :
+                    NULL;
+            if (!g->dp) {
+                /* no mapping (bounce buffer busy): the slow path, locked */
+                if (g->sp) {
+                    address_space_unmap(as, g->sp, g->sl, false, 0);
+                }
+                if (nseg) {
+                    break;
+                }
+                svacc_copy(s, spa, dpa, n);
+                op->done += n;
+                s->counters[SVACC_CNT_BYTES] += n;
+                *budget -= n;
+                continue;
+            }
+            g->n = MIN(n, MIN(g->sl, g->dl));
+            op->done += g->n;
+            total += g->n;
+            *budget -= g->n;
+            nseg++;
+        }
+        if (nseg && !svacc_copy_run(s, job, as, seg, nseg, total)) {
+            return SVACC_STEP_GONE;
+        }
+        if (blocked) {
+            if (step == SVACC_STEP_PARKED && job->park == SVACC_PARK_NONE) {
+                /* resolved while the run was copied */
+                svacc_engine_kick(s);
+            }
+            return step;
+        }
+    }
+    return SVACC_STEP_DONE;
+}
+
 static SvaccStep svacc_exec_memmove(SvaccState *s, SvaccJob *job,
                                     SvaccOp *op, int64_t *budget)
 {
@@ -363,7 +535,10 @@ static SvaccStep svacc_exec_memmove(SvaccState *s, SvaccJob *job,
      * first (faults are reported with nothing written), then the copy runs
      * downwards so that the source is read before it is overwritten.
      */
-    while (op->overlap && op->probe < d->size) {
+    if (!op->overlap) {
+        return svacc_memmove_runs(s, job, op, budget);
+    }
+    while (op->probe < d->size) {
         if (*budget <= 0) {
             return SVACC_STEP_YIELD;
         }
@@ -381,15 +556,10 @@ static SvaccStep svacc_exec_memmove(SvaccState *s, SvaccJob *job,
         if (*budget <= 0) {
             return SVACC_STEP_YIELD;
         }
-        if (op->overlap) {
-            end = d->size - op->done;
-            n = MIN(end, ((d->src + end - 1) & ~SVACC_PAGE_MASK) + 1);
-            n = MIN(n, ((d->dst + end - 1) & ~SVACC_PAGE_MASK) + 1);
-            off = end - n;
-        } else {
-            off = op->done;
-            n = d->size - off;
-        }
+        end = d->size - op->done;
+        n = MIN(end, ((d->src + end - 1) & ~SVACC_PAGE_MASK) + 1);
+        n = MIN(n, ((d->dst + end - 1) & ~SVACC_PAGE_MASK) + 1);
+        off = end - n;
         if (!svacc_op_xlate(s, job, op, d->src + off, d->src + d->size,
                             false, &spa, &slen, &step) ||
             !svacc_op_xlate(s, job, op, d->dst + off, d->dst + d->size,
@@ -687,6 +857,9 @@ static bool svacc_wq_runnable(SvaccState *s, SvaccWQ *wq)
     if (!job) {
         return wq->count > 0;
     }
+    if (job->busy) {
+        return false;
+    }
     if (job->park == SVACC_PARK_DRAIN &&
         !svacc_pasid_busy(s, job->pasid, job->seq, job)) {
         job->park = SVACC_PARK_NONE;
@@ -715,6 +888,19 @@ static int svacc_pick_wq(SvaccState *s)
         s->rr_next = (best + 1) % s->num_wqs;
     }
     return best;
+}
+
+/* Is there work the bottom half could run now? */
+static bool svacc_engine_pending(SvaccState *s)
+{
+    unsigned n;
+
+    for (n = 0; n < s->num_wqs; n++) {
+        if (svacc_wq_runnable(s, &s->wq[n])) {
+            return true;
+        }
+    }
+    return false;
 }
 
 static SvaccJob *svacc_job_start(SvaccState *s, int n)
@@ -752,10 +938,14 @@ static int64_t svacc_engine_run(SvaccState *s, int64_t budget)
     SvaccWQ *wq;
     int n;
 
-    while (budget > 0 && svacc_enabled(s) && PCI_DEVICE(s)->is_master) {
+    /* a copy that runs unlocked may outlive an unplug: keep @s */
+    object_ref(OBJECT(s));
+    svacc_engine_depth++;
+    while (budget > 0 && !s->unrealized && svacc_enabled(s) &&
+           PCI_DEVICE(s)->is_master) {
         n = svacc_pick_wq(s);
         if (n < 0) {
-            return budget;
+            break;
         }
         wq = &s->wq[n];
         if (!wq->job && svacc_job_start(s, n)->park != SVACC_PARK_NONE) {
@@ -765,22 +955,30 @@ static int64_t svacc_engine_run(SvaccState *s, int64_t budget)
         if (step == SVACC_STEP_STOP) {
             break;
         }
+        if (step == SVACC_STEP_GONE) {
+            continue;
+        }
         if (step == SVACC_STEP_DONE && wq->job) {
             svacc_job_free(s, wq->job);
             wq->job = NULL;
             svacc_check_commands(s);
         }
     }
+    svacc_engine_depth--;
+    /* unplugged while a copy ran unlocked: the bottom half is gone */
+    if (s->unrealized) {
+        object_unref(OBJECT(s));
+        return budget;
+    }
     if (s->gensts & SVACC_GENSTS_HALTED) {
         /* jobs are freed here, never under a translation that halted */
         for (n = 0; n < s->num_wqs; n++) {
             svacc_wq_flush(s, n);
         }
-        return budget;
-    }
-    if (budget <= 0) {
+    } else if (budget <= 0 && svacc_engine_pending(s)) {
         qemu_bh_schedule(s->bh);
     }
+    object_unref(OBJECT(s));
     return budget;
 }
 
@@ -791,13 +989,20 @@ void svacc_engine_bh(void *opaque)
 
 /*
  * A portal commit was accepted: start executing right away, in the
- * submitting vCPU's thread, for a short slice, as an idle engine would.
- * Waiting for the bottom half costs a wake-up of the main loop thread,
- * which dominated small descriptors.  What is left runs in the bottom
+ * submitting vCPU's thread, for up to inline-bytes, as an idle engine
+ * would.  Waiting for the bottom half costs a wake-up of the main loop
+ * thread, which dominated small descriptors, and copies started here run
+ * in parallel with those of other vCPUs.  What is left runs in the bottom
  * half (the run schedules it when the slice is used up); anything that
  * cannot run now is kicked by whatever unblocks it, as before.
  */
 void svacc_engine_submitted(SvaccState *s)
 {
-    svacc_engine_run(s, SVACC_INLINE_BYTES);
+    if (s->inline_bytes) {
+        svacc_engine_inline = true;
+        svacc_engine_run(s, s->inline_bytes);
+        svacc_engine_inline = false;
+    } else {
+        svacc_engine_kick(s);
+    }
 }

@@ -108,10 +108,8 @@ void svacc_devtlb_invalidate(SvaccState *s)
         }
     }
     trace_svacc_devtlb_invalidate(s->inv_pasid, s->inv_addr, s->inv_pages);
-    /*
-     * Every access runs in the engine bottom half under the BQL, as does
-     * this register write: no access that used an entry is in flight.
-     */
+    /* once the fence returns, no access that used an entry is in flight */
+    svacc_dma_fence(s);
     svacc_tlb_flush_range(s->devtlb, s->devtlb_entries, all, pasid,
                           s->inv_pages ? s->inv_addr : 0, last);
 }
@@ -129,7 +127,8 @@ static void svacc_atc_inv_notify(IOMMUNotifier *n, IOMMUTLBEntry *entry)
     }
     trace_svacc_atc_invalidate(ps->pasid, entry->iova, entry->addr_mask);
     s->counters[SVACC_CNT_ATC_INV]++;
-    /* synchronous under the BQL: nothing in flight uses the entries */
+    /* synchronous: once the fence returns nothing in flight uses them */
+    svacc_dma_fence(s);
     svacc_tlb_flush_range(s->atc, s->atc_entries, false, ps->pasid,
                           entry->iova & ~entry->addr_mask,
                           entry->iova | entry->addr_mask);
@@ -829,6 +828,7 @@ void svacc_xlate_reset(SvaccState *s)
 {
     unsigned i;
 
+    svacc_dma_fence(s);
     memset(s->atc, 0, sizeof(*s->atc) * s->atc_entries);
     memset(s->devtlb, 0, sizeof(*s->devtlb) * s->devtlb_entries);
     for (i = 0; i < SVACC_NUM_PRGI; i++) {

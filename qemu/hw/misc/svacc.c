@@ -118,6 +118,7 @@ void svacc_halt(SvaccState *s, uint8_t reason)
         return;
     }
     trace_svacc_halt(reason);
+    svacc_dma_fence(s);
     s->gensts = (s->gensts & SVACC_GENSTS_ENABLED) | SVACC_GENSTS_HALTED |
                 (reason << SVACC_GENSTS_REASON_SHIFT);
     for (i = 0; i < s->num_wqs; i++) {
@@ -580,11 +581,26 @@ static void svacc_reg_write32(SvaccState *s, hwaddr addr, uint32_t val)
     }
 }
 
+/* The engine's own DMA reaching BAR0 or BAR2 is dropped (reads as 0). */
+static bool svacc_reentered(hwaddr addr, const char *bar)
+{
+    if (!svacc_in_engine()) {
+        return false;
+    }
+    qemu_log_mask(LOG_GUEST_ERROR, "svacc: DMA into its own %s at 0x%"
+                  HWADDR_PRIx " dropped\n", bar, addr);
+    return true;
+}
+
 static uint64_t svacc_regs_read(void *opaque, hwaddr addr, unsigned size)
 {
     SvaccState *s = opaque;
-    uint64_t v = svacc_reg_read32(s, addr);
+    uint64_t v;
 
+    if (svacc_reentered(addr, "registers")) {
+        return 0;
+    }
+    v = svacc_reg_read32(s, addr);
     if (size == 8) {
         v |= (uint64_t)svacc_reg_read32(s, addr + 4) << 32;
     }
@@ -596,6 +612,9 @@ static void svacc_regs_write(void *opaque, hwaddr addr, uint64_t val,
 {
     SvaccState *s = opaque;
 
+    if (svacc_reentered(addr, "registers")) {
+        return;
+    }
     svacc_reg_write32(s, addr, val);
     if (size == 8) {
         svacc_reg_write32(s, addr + 4, val >> 32);
@@ -626,6 +645,9 @@ static uint64_t svacc_portal_read(void *opaque, hwaddr addr, unsigned size)
     bool priv = addr & SVACC_PORTAL_PRIV_OFFSET;
     SvaccPortal *p = &s->portal[n][priv];
 
+    if (svacc_reentered(addr, "portals")) {
+        return 0;
+    }
     if ((addr & 0xfff) == SVACC_PORTAL_SUBMIT_STATUS && size >= 4) {
         return p->status | ((uint32_t)p->count << SVACC_SUBMIT_COUNT_SHIFT);
     }
@@ -644,6 +666,9 @@ static void svacc_portal_write(void *opaque, hwaddr addr, uint64_t val,
     uint32_t pp;
     uint8_t code = 0;
 
+    if (svacc_reentered(addr, "portals")) {
+        return;
+    }
     if (size != 8 || (off & 7) || off > SVACC_PORTAL_COMMIT) {
         p->mask = 0;
         p->status = SVACC_SUBMIT_REJECTED;
@@ -762,6 +787,8 @@ static void svacc_config_write(PCIDevice *pdev, uint32_t addr, uint32_t val,
 {
     SvaccState *s = SVACC(pdev);
 
+    /* bus mastering may go off: no copy may outlive this write */
+    svacc_dma_fence(s);
     pci_default_write_config(pdev, addr, val, len);
     if (pci_is_express(pdev)) {
         pcie_cap_flr_write_config(pdev, addr, val, len);
@@ -861,8 +888,17 @@ static void svacc_realize(PCIDevice *pdev, Error **errp)
         }
     }
 
-    s->bh = qemu_bh_new_guarded(svacc_engine_bh, s,
-                                &DEVICE(pdev)->mem_reentrancy_guard);
+    /*
+     * Re-entrancy: the engine's own DMA into BAR0/BAR2 is refused by the
+     * handlers (svacc_in_engine()).  The per-device guard cannot be used:
+     * it would also refuse other vCPUs' accesses while a copy runs with
+     * the BQL dropped.
+     */
+    s->regs.disable_reentrancy_guard = true;
+    s->portals.disable_reentrancy_guard = true;
+    qemu_mutex_init(&s->dma_lock);
+    qemu_cond_init(&s->dma_cond);
+    s->bh = qemu_bh_new(svacc_engine_bh, s);
     s->stall_timer = timer_new_ns(QEMU_CLOCK_VIRTUAL,
                                   svacc_engine_stall_timer, s);
     s->pri_retry_timer = timer_new_ns(QEMU_CLOCK_VIRTUAL,
@@ -880,6 +916,11 @@ static void svacc_exit(PCIDevice *pdev)
         g_free(s->wq[i].ring);
         s->wq[i].ring = NULL;
     }
+    svacc_dma_fence(s);
+    s->unrealized = true;
+    /* no copy is in flight, and none will start: nothing holds dma_lock */
+    qemu_cond_destroy(&s->dma_cond);
+    qemu_mutex_destroy(&s->dma_lock);
     svacc_xlate_exit(s);
     qemu_bh_delete(s->bh);
     timer_free(s->stall_timer);
@@ -906,6 +947,10 @@ static const Property svacc_properties[] = {
                        inject_pri_delay_us, 0),
     DEFINE_PROP_UINT32("inject-drop-irq", SvaccState, inject_drop_irq, 0),
     DEFINE_PROP_UINT32("inject-stall-us", SvaccState, inject_stall_us, 0),
+    /* background copy runs sleep this long unlocked: widens their races */
+    DEFINE_PROP_UINT32("inject-copy-delay-us", SvaccState,
+                       inject_copy_delay_us, 0),
+    DEFINE_PROP_UINT32("inline-bytes", SvaccState, inline_bytes, 1 * MiB),
 };
 
 static const VMStateDescription vmstate_svacc = {

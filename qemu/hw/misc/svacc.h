@@ -6,9 +6,16 @@
  * svacc-xlate.c   address translation (ATC + PRI, device page table)
  *
  * Everything runs with the BQL held: MMIO handlers, the engine bottom
- * half, timers and the IOMMU's PRI / IOTLB notifiers.  No DMA happens
- * outside the engine bottom half, so an invalidation that returns has no
- * access in flight that used the removed translation.
+ * half, timers and the IOMMU's PRI / IOTLB notifiers.  The one exception
+ * is the bulk of a MEMMOVE: the engine translates and maps a run of
+ * segments under the BQL, marks its job busy, drops the BQL for the
+ * memmove() and takes it back (svacc-engine.c).  Copies of different jobs
+ * thus run in parallel, on the submitting vCPUs and in the bottom half.
+ * svacc_dma_fence() waits for such copies; it is called, under the BQL,
+ * before anything that removes a translation or a job (ATC and device-TLB
+ * invalidation, job free, reset, bus master off), so an invalidation that
+ * returns still has no access in flight that used the removed
+ * translation.  A job is only ever run by one thread (SvaccJob.busy).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -19,6 +26,7 @@
 #include "hw/pci/pci_device.h"
 #include "hw/misc/svacc_regs.h"
 #include "qemu/timer.h"
+#include "qemu/thread.h"
 
 #define TYPE_SVACC "svacc"
 OBJECT_DECLARE_SIMPLE_TYPE(SvaccState, SVACC)
@@ -104,6 +112,7 @@ typedef struct SvaccPrg {
 
 struct SvaccJob {
     int wq;
+    bool busy;              /* a thread copies for it without the BQL */
     uint64_t seq;
     uint32_t pasid;
     bool priv;
@@ -201,6 +210,8 @@ struct SvaccState {
     uint32_t inject_pri_delay_us;
     uint32_t inject_drop_irq;
     uint32_t inject_stall_us;
+    uint32_t inject_copy_delay_us;
+    uint32_t inline_bytes;
 
     /* registers */
     uint32_t genctrl;
@@ -221,6 +232,12 @@ struct SvaccState {
     uint64_t ctx_base;
     uint32_t ctx_size;
     uint64_t counters[SVACC_CNT_NUM];
+
+    /* copies in flight without the BQL (svacc_dma_fence) */
+    QemuMutex dma_lock;
+    QemuCond dma_cond;
+    unsigned dma_inflight;
+    bool unrealized;
 
     /* pending asynchronous command */
     bool cmd_pending;
@@ -265,6 +282,8 @@ void svacc_engine_kick(SvaccState *s);
 void svacc_engine_bh(void *opaque);
 void svacc_engine_submitted(SvaccState *s);
 void svacc_engine_stall_timer(void *opaque);
+void svacc_dma_fence(SvaccState *s);
+bool svacc_in_engine(void);
 void svacc_job_free(SvaccState *s, SvaccJob *job);
 void svacc_wq_flush(SvaccState *s, int n);
 bool svacc_wq_submit(SvaccState *s, int n, const uint8_t *raw, uint8_t *st);
