@@ -122,7 +122,11 @@ int svacc_wq_hw_enable(struct svacc_wq *wq, u32 pasid)
 		writel(0, svacc_wqcfg(wq, SVACC_WQCFG1));
 		return err == SVACC_WQERR_SIZE ? -ENOSPC : -EIO;
 	}
+	spin_lock(&wq->portal_lock);
+	wq->pcommits = FIELD_GET(SVACC_SUBMIT_COUNT,
+				 readl(wq->pportal + SVACC_PORTAL_STATUS));
 	wq->hw_enabled = true;
+	spin_unlock(&wq->portal_lock);
 	return 0;
 }
 

@@ -44,6 +44,7 @@ struct svacc_xlate_ops;
  * @hw_enabled: WQSTS.ENABLED as last set by the driver
  * @owner: dedicated: the claiming context, or NULL
  * @portal_lock: serialises the privileged portal (shared WQs)
+ * @pcommits: commit count of the privileged portal after our last commit
  * @uportal: kernel mapping of the user portal page
  * @pportal: kernel mapping of the privileged portal page
  * @kobj: sysfs directory wqN
@@ -60,6 +61,7 @@ struct svacc_wq {
 	bool hw_enabled;
 	struct svacc_ctx *owner;
 	spinlock_t portal_lock; /* privileged portal + SUBMIT_STATUS */
+	u16 pcommits;
 	void __iomem *uportal;
 	void __iomem *pportal;
 	struct kobject *kobj;

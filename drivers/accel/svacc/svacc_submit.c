@@ -112,10 +112,12 @@ static void svacc_portal_write(void __iomem *portal,
 /*
  * Submit up to @count descriptors to a shared WQ in order; stop at the
  * first one not accepted. Returns the number accepted, -EAGAIN when the
- * WQ was full for the first one, -EIO when it was rejected or disabled.
+ * WQ was full for the first one, -EIO when it was rejected or disabled,
+ * and with @try, -EBUSY when another CPU is writing the WQ's portal.
  */
 static int svacc_wq_submit(struct svacc_wq *wq, struct svacc_ctx *ctx,
-			   const struct drm_svacc_desc *descs, unsigned int count)
+			   const struct drm_svacc_desc *descs, unsigned int count,
+			   bool try)
 {
 	struct svacc_device *sdev = wq->sdev;
 	unsigned int n = 0;
@@ -123,21 +125,26 @@ static int svacc_wq_submit(struct svacc_wq *wq, struct svacc_ctx *ctx,
 	u16 commits;
 	int ret = 0;
 
-	spin_lock(&wq->portal_lock);
+	if (!try)
+		spin_lock(&wq->portal_lock);
+	else if (!spin_trylock(&wq->portal_lock))
+		return -EBUSY;
 	if (!wq->hw_enabled) {
 		ret = -EIO;
 		goto out;
 	}
-	commits = FIELD_GET(SVACC_SUBMIT_COUNT, readl(wq->pportal + SVACC_PORTAL_STATUS));
+	/* Only this lock's holders commit here: the count is known. */
+	commits = wq->pcommits;
 	for (n = 0; n < count; n++) {
 		svacc_portal_write(wq->pportal, &descs[n], ctx->pasid);
 		sts = readl(wq->pportal + SVACC_PORTAL_STATUS);
 		commits++;
+		wq->pcommits = FIELD_GET(SVACC_SUBMIT_COUNT, sts);
 		status = FIELD_GET(SVACC_SUBMIT_STATUS, sts);
-		if (FIELD_GET(SVACC_SUBMIT_COUNT, sts) != commits) {
+		if (wq->pcommits != commits) {
 			/* Not our commit's status: nobody else may use this portal. */
-			dev_warn_ratelimited(svacc_dev(sdev), "wq%u: portal commit count %lu, expected %u\n",
-					     wq->idx, FIELD_GET(SVACC_SUBMIT_COUNT, sts), commits);
+			dev_warn_ratelimited(svacc_dev(sdev), "wq%u: portal commit count %u, expected %u\n",
+					     wq->idx, wq->pcommits, commits);
 			status = SVACC_SUBMIT_REJECTED;
 		}
 		trace_svacc_submit(sdev, wq->idx, ctx->pasid, descs[n].opcode,
@@ -161,25 +168,38 @@ static bool svacc_wq_is_shared(struct svacc_wq *wq)
 
 /*
  * SVACC_WQ_ANY: try the enabled shared WQs in turn, starting after the
- * one this context used last, until one accepts something.
+ * one this context used last, until one accepts something. The first
+ * pass skips portals another CPU is writing, so that submitters on
+ * different CPUs use different WQs (and the device runs their work in
+ * parallel) instead of queueing on one portal lock.
  */
 static int svacc_submit_any(struct svacc_ctx *ctx, const struct drm_svacc_desc *descs,
 			    unsigned int count)
 {
 	struct svacc_device *sdev = ctx->sdev;
-	unsigned int i, start = ctx->next_wq;
+	unsigned int i, pass, start = ctx->next_wq;
+	bool busy = true;
 	int ret = -EIO;
 
-	for (i = 0; i < sdev->num_wqs; i++) {
-		unsigned int w = (start + i) % sdev->num_wqs;
-		struct svacc_wq *wq = &sdev->wqs[w];
+	for (pass = 0; pass < 2 && busy; pass++) {
+		busy = false;
+		for (i = 0; i < sdev->num_wqs; i++) {
+			unsigned int w = (start + i) % sdev->num_wqs;
+			struct svacc_wq *wq = &sdev->wqs[w];
+			int r;
 
-		if (!svacc_wq_is_shared(wq))
-			continue;
-		ret = svacc_wq_submit(wq, ctx, descs, count);
-		if (ret > 0) {
-			ctx->next_wq = w + 1;
-			break;
+			if (!svacc_wq_is_shared(wq))
+				continue;
+			r = svacc_wq_submit(wq, ctx, descs, count, pass == 0);
+			if (r > 0) {
+				ctx->next_wq = w + 1;
+				return r;
+			}
+			/* -EBUSY is not an answer: the second pass waits */
+			if (r == -EBUSY)
+				busy = true;
+			else
+				ret = r;
 		}
 	}
 	return ret;
@@ -231,7 +251,7 @@ int svacc_ioctl_submit(struct drm_device *drm, void *data, struct drm_file *file
 	if (args->wq == SVACC_WQ_ANY)
 		ret = svacc_submit_any(ctx, descs, args->count);
 	else if (args->wq < sdev->num_wqs && !sdev->wqs[args->wq].dedicated)
-		ret = svacc_wq_submit(&sdev->wqs[args->wq], ctx, descs, args->count);
+		ret = svacc_wq_submit(&sdev->wqs[args->wq], ctx, descs, args->count, false);
 	else
 		ret = -EINVAL;
 	drm_dev_exit(idx);
