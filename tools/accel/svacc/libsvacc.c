@@ -233,14 +233,33 @@ int svacc_wq_release(struct svacc *s)
  * @portal: mapped portal page
  * @d: descriptor
  *
- * Eight aligned 8-byte stores, quadword 7 (the commit) last. The fence
- * makes the caller's earlier writes (buffers, batch arrays) visible before
- * the device can see the descriptor.
+ * On x86-64, four aligned 16-byte SSE stores; elsewhere eight aligned
+ * 8-byte stores. Either way in ascending order, so quadword 7 (the
+ * commit) is written last (hardware.rst, "Descriptor assembly"). Fewer,
+ * wider stores are fewer bus transactions, and under emulation fewer
+ * exits. The fence makes the caller's earlier writes (buffers, batch
+ * arrays) visible before the device can see the descriptor.
  */
 void svacc_portal_write(void *portal, const struct drm_svacc_desc *d)
 {
-	uint64_t *p = portal;
 	uint64_t q[8];
+#if defined(__x86_64__)
+	char *p = portal;
+
+	memcpy(q, d, sizeof(q));
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	/* one movdqa each: never merged, split or reordered by the compiler */
+	__asm__ volatile("movdqu  0(%1), %%xmm0\n\t"
+			 "movdqa  %%xmm0, 0(%0)\n\t"
+			 "movdqu 16(%1), %%xmm0\n\t"
+			 "movdqa  %%xmm0, 16(%0)\n\t"
+			 "movdqu 32(%1), %%xmm0\n\t"
+			 "movdqa  %%xmm0, 32(%0)\n\t"
+			 "movdqu 48(%1), %%xmm0\n\t"
+			 "movdqa  %%xmm0, 48(%0)"
+			 : : "r"(p), "r"(q) : "xmm0", "memory");
+#else
+	uint64_t *p = portal;
 	int i;
 
 	memcpy(q, d, sizeof(q));
@@ -248,6 +267,7 @@ void svacc_portal_write(void *portal, const struct drm_svacc_desc *d)
 	/* atomic stores: never merged, split or reordered by the compiler */
 	for (i = 0; i < 8; i++)
 		__atomic_store_n(&p[i], q[i], __ATOMIC_RELAXED);
+#endif
 }
 
 uint32_t svacc_portal_read_status(void *portal)
