@@ -15,7 +15,7 @@ set -euo pipefail
 
 dir=$OUT/bench
 mkdir -p "$dir"
-smp=${SVACC_BENCH_SMP:-1}
+smp=${SVACC_BENCH_SMP:-2}
 modes=${SVACC_BENCH_MODES:-$(grep -oE '^[a-z0-9_-]+' "$MODES_FILE" | tr '\n' ' ')}
 csv=$dir/results.csv
 rows=$dir/rows.tmp
