@@ -6,7 +6,8 @@
  * resubmission after partial completions (pattern rotation, CRC chaining),
  * writes into read-only anonymous and file mappings (error, memory
  * unchanged), kernel and non-canonical addresses (rejected by the ioctl,
- * error status through a portal, nothing read or written).
+ * error status through a portal, nothing read or written), munmap() of a
+ * copy's destination while the copy runs (no write lands after it).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -507,6 +508,94 @@ TEST_F(svacc, kernel_address_read)
  * IOMMU as a translation or page request is a malformed request the IOMMU
  * driver logs.
  */
+/*
+ * munmap() of a copy's destination while the copy runs: once munmap()
+ * returns, no write of the device may reach the pages. The device copies
+ * runs of up to 64 pages with its lock dropped; ATC and device-TLB
+ * invalidations wait for such runs. In the modes whose device has
+ * inject-copy-delay-us (harness/modes) every background run sleeps before
+ * copying, so without that wait munmap() would return with a run pending
+ * and its pages would change after munmap(). The destination is a shared
+ * memfd mapping: its pages outlive the mapping and a second mapping (which
+ * the device never sees) reads them. The last byte of every page is
+ * sampled right after munmap() (microseconds, against milliseconds of
+ * delay) and again once the copy has ended; the samples must be equal.
+ * Whether munmap() meets a run or a parked fault is chance: three rounds.
+ */
+static void munmap_during_copy_round(struct __test_metadata *_metadata,
+				     struct svacc *s, struct drm_svacc_completion *c,
+				     const uint8_t *src, int fd, uint8_t *alias,
+				     uint8_t *snap, size_t len)
+{
+	const size_t npages = len / PAGE;
+	struct drm_svacc_desc d;
+	uint8_t *dst = NULL;
+	size_t i, done;
+	int st = 0, try;
+
+	/* The copy must still run when munmap() comes: else try again. */
+	for (try = 0; try < 5; try++) {
+		memset(alias, 0, len);
+		dst = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+		ASSERT_NE(MAP_FAILED, dst);
+		svacc_desc_memmove(&d, dst, src, len, c);
+		d.flags |= SVACC_DESC_F_BOF;
+		ASSERT_EQ(0, svacc_submit(s, &d, 1));
+		/* let the device into the buffer, then pull it away */
+		for (i = 0; i < 1000000 && !svacc_status(c); i++)
+			if (__atomic_load_n(&alias[len / 8], __ATOMIC_RELAXED))
+				break;
+		ASSERT_EQ(0, munmap(dst, len));
+		for (i = 0; i < npages; i++)
+			snap[i] = __atomic_load_n(&alias[i * PAGE + PAGE - 1], __ATOMIC_RELAXED);
+		st = svacc_wait(s, c, TEST_WAIT_NS);
+		if (st != SVACC_STATUS_SUCCESS)
+			break;
+		TH_LOG("try %d: the copy ended before munmap()", try);
+	}
+	ASSERT_GT(5, try) TH_LOG("the copy always ended before munmap()");
+	ASSERT_STATUS(SVACC_STATUS_PAGE_FAULT, st);
+	done = c->bytes_completed;
+	EXPECT_EQ((uintptr_t)dst + done, c->fault_addr);
+	for (i = 0; i < npages; i++) {
+		uint8_t now = alias[i * PAGE + PAGE - 1];
+
+		ASSERT_EQ(snap[i], now)
+			TH_LOG("page %zu (of %zu, fault at byte %zu) changed after munmap()",
+			       i, npages, done);
+	}
+	EXPECT_TRUE(cpu_all(alias, 0xc3, done));
+	EXPECT_TRUE(cpu_all(alias + done, 0, len - done));
+}
+
+TEST_F_TIMEOUT(svacc, munmap_during_copy, 300)
+{
+	const size_t len = 64 * SZ_1M;
+	uint8_t *src, *alias, *snap;
+	int fd, round;
+
+	src = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, src);
+	madvise(src, len, MADV_NOHUGEPAGE);
+	memset(src, 0xc3, len);
+	fd = memfd_create("svacc-munmap", 0);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ftruncate(fd, len));
+	alias = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	ASSERT_NE(MAP_FAILED, alias);
+	snap = malloc(len / PAGE);
+	ASSERT_NE(NULL, snap);
+
+	for (round = 0; round < 3; round++)
+		munmap_during_copy_round(_metadata, &self->s, &self->rec[0], src,
+					 fd, alias, snap, len);
+	free(snap);
+	munmap(alias, len);
+	munmap(src, len);
+	close(fd);
+}
+
 TEST_F(svacc, noncanonical_and_straddling)
 {
 	static const uint64_t addrs[][2] = {

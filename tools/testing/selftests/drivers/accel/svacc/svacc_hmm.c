@@ -30,6 +30,7 @@
 
 #include "kselftest_harness.h"
 #include "libsvacc.h"
+#include "svacc_test.h"
 
 #ifndef MADV_COLLAPSE
 #define MADV_COLLAPSE		25
@@ -159,17 +160,6 @@ static int dev_cmp_pattern(struct svacc *s, struct drm_svacc_completion *c,
 		}
 	}
 	return SVACC_STATUS_SUCCESS;
-}
-
-static bool cpu_all(const void *p, uint8_t b, size_t len)
-{
-	const uint8_t *q = p;
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		if (q[i] != b)
-			return false;
-	return true;
 }
 
 static void fill_bytes(void *buf, size_t len, uint64_t seed)

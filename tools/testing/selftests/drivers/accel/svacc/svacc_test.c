@@ -121,6 +121,18 @@ int warm_records(struct svacc *s, struct drm_svacc_completion *rec, size_t n)
 	return 0;
 }
 
+/* Does every byte of [p, p + len) read as @b? */
+bool cpu_all(const void *p, uint8_t b, size_t len)
+{
+	const uint8_t *q = p;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (q[i] != b)
+			return false;
+	return true;
+}
+
 void fill_random(void *buf, size_t len, uint64_t seed)
 {
 	uint64_t x = seed * 0x9e3779b97f4a7c15ULL + 1;

@@ -61,6 +61,7 @@ int wait_record(struct svacc *s, struct drm_svacc_completion *c,
 
 int warm_records(struct svacc *s, struct drm_svacc_completion *rec, size_t n);
 void fill_random(void *buf, size_t len, uint64_t seed);
+bool cpu_all(const void *p, uint8_t b, size_t len);
 void *map_file(size_t len, const void *content, size_t content_len,
 	       int prot, int flags, int *fdp);
 void *reserve_hole(size_t len);
