@@ -239,6 +239,7 @@ int svacc_hw_init(struct svacc_device *sdev)
 		wq->priority = SVACC_WQ_DEFAULT_PRIO;
 		wq->enabled = true;
 		spin_lock_init(&wq->portal_lock);
+		wq->irq_cpu = -1;
 		wq->uportal = portal + SVACC_PORTAL_USER;
 		wq->pportal = portal + SVACC_PORTAL_PRIV;
 	}

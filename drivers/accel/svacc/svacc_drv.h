@@ -45,6 +45,7 @@ struct svacc_xlate_ops;
  * @owner: dedicated: the claiming context, or NULL
  * @portal_lock: serialises the privileged portal (shared WQs)
  * @pcommits: commit count of the privileged portal after our last commit
+ * @irq_cpu: CPU the WQ's completion vector is steered to, or -1
  * @uportal: kernel mapping of the user portal page
  * @pportal: kernel mapping of the privileged portal page
  * @kobj: sysfs directory wqN
@@ -62,6 +63,7 @@ struct svacc_wq {
 	struct svacc_ctx *owner;
 	spinlock_t portal_lock; /* privileged portal + SUBMIT_STATUS */
 	u16 pcommits;
+	int irq_cpu;
 	void __iomem *uportal;
 	void __iomem *pportal;
 	struct kobject *kobj;

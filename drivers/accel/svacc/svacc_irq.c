@@ -114,11 +114,23 @@ int svacc_irq_init(struct svacc_device *sdev)
 	sdev->irqs_requested = 1;
 
 	for (i = 0; i < sdev->num_wqs; i++) {
-		ret = request_irq(pci_irq_vector(pdev, SVACC_VEC_WQ(i)),
-				  svacc_compl_irq, 0, "svacc-wq", &sdev->wqs[i]);
+		struct svacc_wq *wq = &sdev->wqs[i];
+		unsigned int irq = pci_irq_vector(pdev, SVACC_VEC_WQ(i));
+
+		ret = request_irq(irq, svacc_compl_irq, 0, "svacc-wq", wq);
 		if (ret)
 			goto err;
 		sdev->irqs_requested++;
+		/*
+		 * Steer the WQs' completion vectors round-robin over the online
+		 * CPUs; SVACC_WQ_ANY submissions prefer a WQ steered to the
+		 * submitting CPU, so a completion interrupts the CPU that waits
+		 * for it. Only a hint: user space and CPU hot-unplug may move it.
+		 */
+		wq->irq_cpu = cpumask_nth(i % num_online_cpus(), cpu_online_mask);
+		if (wq->irq_cpu >= nr_cpu_ids ||
+		    irq_set_affinity_and_hint(irq, cpumask_of(wq->irq_cpu)))
+			wq->irq_cpu = -1;
 	}
 	return 0;
 
@@ -139,9 +151,13 @@ void svacc_irq_fini(struct svacc_device *sdev)
 	struct pci_dev *pdev = sdev->pdev;
 	unsigned int i;
 
-	for (i = sdev->irqs_requested; i-- > 0;)
+	for (i = sdev->irqs_requested; i-- > 0;) {
+		/* free_irq() refuses to run with an affinity hint set */
+		if (i != SVACC_VEC_MISC)
+			irq_update_affinity_hint(pci_irq_vector(pdev, i), NULL);
 		free_irq(pci_irq_vector(pdev, i),
 			 i == SVACC_VEC_MISC ? (void *)sdev : &sdev->wqs[i - 1]);
+	}
 	sdev->irqs_requested = 0;
 	if (sdev->nvecs)
 		pci_free_irq_vectors(pdev);

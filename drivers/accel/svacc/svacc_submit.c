@@ -169,33 +169,37 @@ static bool svacc_wq_is_shared(struct svacc_wq *wq)
 /*
  * SVACC_WQ_ANY: try the enabled shared WQs in turn, starting after the
  * one this context used last, until one accepts something. The first
- * pass skips portals another CPU is writing, so that submitters on
- * different CPUs use different WQs (and the device runs their work in
- * parallel) instead of queueing on one portal lock.
+ * pass only tries WQs whose completion vector is steered to this CPU, the
+ * second any WQ; both skip portals another CPU is writing, so that
+ * submitters on different CPUs use different WQs (and the device runs
+ * their work in parallel) instead of queueing on one portal lock. Only if
+ * a portal was busy does the third pass wait for its lock.
  */
 static int svacc_submit_any(struct svacc_ctx *ctx, const struct drm_svacc_desc *descs,
 			    unsigned int count)
 {
 	struct svacc_device *sdev = ctx->sdev;
 	unsigned int i, pass, start = ctx->next_wq;
-	bool busy = true;
+	int cpu = raw_smp_processor_id();
+	bool busy = false;
 	int ret = -EIO;
 
-	for (pass = 0; pass < 2 && busy; pass++) {
-		busy = false;
+	for (pass = 0; pass < 3; pass++) {
+		if (pass == 2 && !busy)
+			break;
 		for (i = 0; i < sdev->num_wqs; i++) {
 			unsigned int w = (start + i) % sdev->num_wqs;
 			struct svacc_wq *wq = &sdev->wqs[w];
 			int r;
 
-			if (!svacc_wq_is_shared(wq))
+			if (!svacc_wq_is_shared(wq) || (pass == 0 && wq->irq_cpu != cpu))
 				continue;
-			r = svacc_wq_submit(wq, ctx, descs, count, pass == 0);
+			r = svacc_wq_submit(wq, ctx, descs, count, pass < 2);
 			if (r > 0) {
 				ctx->next_wq = w + 1;
 				return r;
 			}
-			/* -EBUSY is not an answer: the second pass waits */
+			/* -EBUSY is not an answer: the last pass waits */
 			if (r == -EBUSY)
 				busy = true;
 			else

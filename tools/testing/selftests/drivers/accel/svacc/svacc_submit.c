@@ -6,11 +6,14 @@
  * the kernel cannot validate there), torn portal writes, a full shared WQ
  * (-EAGAIN) and a full dedicated WQ (RETRY), DRM_IOCTL_SVACC_WAIT wake-ups
  * and -ETIME, poll() wake-ups, DRAIN across WQs, WQ release draining
- * queued work, dedicated WQ exhaustion (-EBUSY).
+ * queued work, dedicated WQ exhaustion (-EBUSY), completion interrupts on
+ * the submitting CPU.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <poll.h>
+#include <sched.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -523,6 +526,76 @@ TEST_F_TIMEOUT(submit, portal_full_retry, 300)
 }
 
 /* WAIT sleeps until the completion interrupt, returns the status */
+/* Per CPU, the sum of the "svacc-wq" lines of /proc/interrupts */
+static int wq_irqs_per_cpu(uint64_t *cnt, int ncpu)
+{
+	char line[4096], *p, *end;
+	FILE *f = fopen("/proc/interrupts", "r");
+	int cpu;
+
+	if (!f)
+		return -errno;
+	memset(cnt, 0, ncpu * sizeof(*cnt));
+	while (fgets(line, sizeof(line), f)) {
+		if (!strstr(line, "svacc-wq"))
+			continue;
+		p = strchr(line, ':');
+		for (cpu = 0; p && cpu < ncpu; cpu++) {
+			cnt[cpu] += strtoull(p + 1, &end, 10);
+			p = end;
+		}
+	}
+	fclose(f);
+	return 0;
+}
+
+/*
+ * SVACC_WQ_ANY prefers a shared WQ whose completion vector is steered to
+ * the submitting CPU: completions interrupt the CPU that waits for them.
+ * From each online CPU in turn, NOPs with RCI; every completion interrupt
+ * must land on that CPU.
+ */
+TEST_F(submit, completion_irq_on_submitting_cpu)
+{
+	const int n = 32;
+	int ncpu = sysconf(_SC_NPROCESSORS_ONLN), cpu, other, i, tested = 0;
+	struct drm_svacc_completion *c = &self->rec[0];
+	uint64_t before[64], after[64];
+	struct drm_svacc_desc d;
+	cpu_set_t set, old;
+
+	ASSERT_LT(0, ncpu);
+	ASSERT_GE(64, ncpu);
+	ASSERT_EQ(0, sched_getaffinity(0, sizeof(old), &old));
+	for (cpu = 0; cpu < ncpu; cpu++) {
+		CPU_ZERO(&set);
+		CPU_SET(cpu, &set);
+		if (sched_setaffinity(0, sizeof(set), &set))
+			continue;
+		ASSERT_EQ(0, wq_irqs_per_cpu(before, ncpu));
+		for (i = 0; i < n; i++) {
+			svacc_desc_nop(&d, c);
+			d.flags |= SVACC_DESC_F_RCI;
+			ASSERT_STATUS(SVACC_STATUS_SUCCESS, submit_wait(&self->s, &d, c));
+		}
+		ASSERT_EQ(0, wq_irqs_per_cpu(after, ncpu));
+		EXPECT_LE(before[cpu] + n, after[cpu])
+			TH_LOG("cpu %d: %llu of %d completion interrupts", cpu,
+			       (unsigned long long)(after[cpu] - before[cpu]), n);
+		for (other = 0; other < ncpu; other++) {
+			if (other == cpu)
+				continue;
+			EXPECT_EQ(before[other], after[other])
+				TH_LOG("submitting on cpu %d interrupted cpu %d %llu times",
+				       cpu, other,
+				       (unsigned long long)(after[other] - before[other]));
+		}
+		tested++;
+	}
+	ASSERT_EQ(0, sched_setaffinity(0, sizeof(old), &old));
+	ASSERT_LT(0, tested);
+}
+
 TEST_F(submit, wait_wakes_up)
 {
 	struct blocker b;
