@@ -1380,6 +1380,40 @@ static void test_bme_and_intmask(void)
     stop(t);
 }
 
+/*
+ * The engine's own DMA into its BAR0 and BAR2 is dropped: a fill over the
+ * register page (GENCTRL, commands, INTCAUSE) and over a portal (staging
+ * and commit) changes nothing, and the device goes on working.
+ */
+static void test_self_dma(void)
+{
+    T *t = start_devpt("");
+    uint64_t regs_va = BUF_VA, portal_va = BUF_VA + PAGE;
+    uint32_t intmask = rd32(t, SVACC_INTMASK);
+    uint64_t done_off = SVACC_COUNTERS + 8 * SVACC_CNT_DESC_COMPLETED;
+    uint64_t done = rd64(t, done_off);
+    uint8_t rec[SVACC_CR_SIZE];
+
+    map_page(t, PASID_A, regs_va, t->regs.addr, true, false);
+    map_page(t, PASID_A, portal_va, t->portals.addr + portal(WQ_SHARED, true),
+             true, false);
+    g_assert_cmpuint(run(t, SVACC_OP_MEMFILL, 0, 0, regs_va, PAGE,
+                         0xffffffffffffffffull, rec), !=, 0);
+    g_assert_cmphex(rd32(t, SVACC_GENSTS), ==, SVACC_GENSTS_ENABLED);
+    g_assert_cmphex(rd32(t, SVACC_INTMASK), ==, intmask);
+    g_assert_cmphex(wqsts(t, WQ_SHARED) & SVACC_WQSTS_ENABLED, !=, 0);
+    g_assert_cmpuint(run(t, SVACC_OP_MEMFILL, 0, 0, portal_va, PAGE,
+                         0x0101010101010101ull, rec), !=, 0);
+    /* the fill did not commit a descriptor through the shared WQ portal */
+    g_assert_cmpuint(rd64(t, done_off), ==, done + 2);
+    map_buf(t, PASID_A, BUF_VA + 2 * PAGE, 1, true);
+    g_assert_cmpuint(run(t, SVACC_OP_MEMFILL, 0, 0, BUF_VA + 2 * PAGE, 64,
+                         0x77, rec), ==, SVACC_STATUS_SUCCESS);
+    g_assert_cmphex(qtest_readb(t->qts, va2pa(t, PASID_A, BUF_VA + 2 * PAGE)),
+                    ==, 0x77);
+    stop(t);
+}
+
 /* ---------------------------------------------------------------------- */
 /* ATS mode with intel-iommu (scalable mode, first-level tables, svm=on) */
 
@@ -1950,6 +1984,7 @@ int main(int argc, char **argv)
     qtest_add_func("/svacc/halt-and-flr", test_halt_and_flr);
     qtest_add_func("/svacc/bme-and-intmask", test_bme_and_intmask);
     qtest_add_func("/svacc/priority", test_priority);
+    qtest_add_func("/svacc/self-dma", test_self_dma);
     qtest_add_func("/svacc/ats/caps", test_ats_caps);
     qtest_add_func("/svacc/ats/present", test_ats_present);
     qtest_add_func("/svacc/ats/page-requests", test_ats_page_requests);
