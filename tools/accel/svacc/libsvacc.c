@@ -243,11 +243,10 @@ int svacc_wq_release(struct svacc *s)
 void svacc_portal_write(void *portal, const struct drm_svacc_desc *d)
 {
 	uint64_t q[8];
-#if defined(__x86_64__)
-	char *p = portal;
 
 	memcpy(q, d, sizeof(q));
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+#if defined(__x86_64__)
 	/* one movdqa each: never merged, split or reordered by the compiler */
 	__asm__ volatile("movdqu  0(%1), %%xmm0\n\t"
 			 "movdqa  %%xmm0, 0(%0)\n\t"
@@ -257,16 +256,11 @@ void svacc_portal_write(void *portal, const struct drm_svacc_desc *d)
 			 "movdqa  %%xmm0, 32(%0)\n\t"
 			 "movdqu 48(%1), %%xmm0\n\t"
 			 "movdqa  %%xmm0, 48(%0)"
-			 : : "r"(p), "r"(q) : "xmm0", "memory");
+			 : : "r"(portal), "r"(q) : "xmm0", "memory");
 #else
-	uint64_t *p = portal;
-	int i;
-
-	memcpy(q, d, sizeof(q));
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	/* atomic stores: never merged, split or reordered by the compiler */
-	for (i = 0; i < 8; i++)
-		__atomic_store_n(&p[i], q[i], __ATOMIC_RELAXED);
+	for (int i = 0; i < 8; i++)
+		__atomic_store_n((uint64_t *)portal + i, q[i], __ATOMIC_RELAXED);
 #endif
 }
 
