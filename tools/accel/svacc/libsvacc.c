@@ -845,6 +845,22 @@ struct drm_svacc_completion *svacc_records_alloc(size_t n)
 }
 
 /**
+ * svacc_descs_alloc() - @n zeroed, 64-byte aligned descriptors
+ * @n: number of descriptors (a BATCH array needs this alignment)
+ *
+ * Return: the array (free() it) or NULL.
+ */
+struct drm_svacc_desc *svacc_descs_alloc(size_t n)
+{
+	void *p;
+
+	if (posix_memalign(&p, 64, n * sizeof(struct drm_svacc_desc)))
+		return NULL;
+	memset(p, 0, n * sizeof(struct drm_svacc_desc));
+	return p;
+}
+
+/**
  * svacc_alloc_untouched() - anonymous memory the CPU has never touched
  * @size: bytes
  *

@@ -177,6 +177,7 @@ uint64_t svacc_pattern_rotate(uint64_t pattern, uint64_t bytes);
 
 /* Memory helpers */
 struct drm_svacc_completion *svacc_records_alloc(size_t n);
+struct drm_svacc_desc *svacc_descs_alloc(size_t n);
 void *svacc_alloc_untouched(size_t size);
 void svacc_free(void *p, size_t size);
 uint64_t svacc_now_ns(void);

@@ -537,16 +537,6 @@ TEST_F(svacc, no_record)
 	ASSERT_EQ(0, memcmp(ref, a, len));
 }
 
-static struct drm_svacc_desc *alloc_descs(size_t n)
-{
-	void *p;
-
-	if (posix_memalign(&p, 64, n * sizeof(struct drm_svacc_desc)))
-		return NULL;
-	memset(p, 0, n * sizeof(struct drm_svacc_desc));
-	return p;
-}
-
 TEST_F(svacc, batch_ok)
 {
 	const size_t len = 5 * PAGE + 3;
@@ -555,7 +545,7 @@ TEST_F(svacc, batch_ok)
 	uint8_t *src, *fill, *copy, *ref;
 	int st, i;
 
-	arr = alloc_descs(5);
+	arr = svacc_descs_alloc(5);
 	src = xmalloc_random(len, 6);
 	fill = svacc_alloc_untouched(len);
 	copy = svacc_alloc_untouched(len);
@@ -603,7 +593,7 @@ TEST_F(svacc, batch_error)
 	struct drm_svacc_desc *arr, d;
 	int st, i;
 
-	arr = alloc_descs(n);
+	arr = svacc_descs_alloc(n);
 	src = xmalloc_random(len, 7);
 	fill = svacc_alloc_untouched(len);
 	copy = svacc_alloc_untouched(len);

@@ -66,16 +66,6 @@ static int claim_portal(struct svacc *s)
 	return ret;
 }
 
-static struct drm_svacc_desc *alloc_descs(size_t n)
-{
-	void *p;
-
-	if (posix_memalign(&p, 64, n * sizeof(struct drm_svacc_desc)))
-		return NULL;
-	memset(p, 0, n * sizeof(struct drm_svacc_desc));
-	return p;
-}
-
 /* A valid MEMFILL of one page of the fixture's buffer */
 static void good_desc(struct _test_data_submit *self,
 		      struct drm_svacc_desc *d, int rec)
@@ -169,7 +159,7 @@ TEST_F(submit, ioctl_invalid_descriptors)
 	uint32_t acc;
 	int k, ret;
 
-	arr = alloc_descs(4);
+	arr = svacc_descs_alloc(4);
 	ASSERT_NE(NULL, arr);
 	svacc_desc_nop(&arr[0], &self->rec[1]);
 	for (k = 0; k < BAD_KINDS; k++) {
@@ -327,7 +317,7 @@ TEST_F(submit, portal_invalid_descriptors)
 
 	ret = claim_portal(&self->s);
 	ASSERT_EQ(0, ret) TH_LOG("claim: %s", strerror(-ret));
-	arr = alloc_descs(4);
+	arr = svacc_descs_alloc(4);
 	ASSERT_NE(NULL, arr);
 	svacc_desc_nop(&arr[0], &self->rec[1]);
 	for (k = 0; k < BAD_KINDS; k++) {
