@@ -20,45 +20,32 @@
 #include "kselftest_harness.h"
 #include "svacc_test.h"
 
-/* Kernel log records from svacc that name the refusal */
+/* A record from svacc that names one of @causes (NULL-terminated) */
+static bool is_cause_line(const char *msg, const void *causes)
+{
+	const char * const *c;
+
+	if (!strstr(msg, "svacc"))
+		return false;
+	for (c = causes; *c; c++)
+		if (strstr(msg, *c))
+			return true;
+	return false;
+}
+
+/* Kernel log records since boot from svacc that name the refusal */
 static int count_cause_lines(char *first, size_t len)
 {
 	static const char * const causes[] = {
 		"kernel refused", "EOPNOTSUPP", "-95", "Operation not supported",
+		NULL,
 	};
-	int fd, n = 0;
-	char rec[8192];
-	const char *msg;
-	ssize_t r;
-	size_t i;
+	int fd, n;
 
-	first[0] = '\0';
 	fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	for (;;) {
-		r = read(fd, rec, sizeof(rec) - 1);
-		if (r < 0 && errno == EPIPE)
-			continue;
-		if (r <= 0)
-			break;
-		rec[r] = '\0';
-		msg = strchr(rec, ';');
-		msg = msg ? msg + 1 : rec;
-		if (!strstr(msg, "svacc"))
-			continue;
-		for (i = 0; i < ARRAY_SIZE(causes); i++)
-			if (strstr(msg, causes[i]))
-				break;
-		if (i == ARRAY_SIZE(causes))
-			continue;
-		if (!n) {
-			i = strnlen(msg, len - 1);
-			memcpy(first, msg, i);
-			first[i] = '\0';
-		}
-		n++;
-	}
+	n = kmsg_scan_fn(fd, is_cause_line, causes, first, len);
 	close(fd);
 	return n;
 }

@@ -231,28 +231,20 @@ int kmsg_open(void)
 }
 
 /**
- * kmsg_scan() - count new kernel log records containing @needle
- * @fd: from kmsg_open()
- * @needle: substring, or NULL to match a splat (oops, warning, sanitizer
- *	or lockdep report, or an IOMMU fault report)
+ * kmsg_scan_fn() - count the kernel log records @match accepts
+ * @fd: an O_NONBLOCK /dev/kmsg descriptor; reads from its position on
+ * @match: called with each record's message text
+ * @arg: passed to @match
  * @first: out: the first matching record's text
  * @first_len: size of @first
  */
-int kmsg_scan(int fd, const char *needle, char *first, size_t first_len)
+int kmsg_scan_fn(int fd, bool (*match)(const char *msg, const void *arg),
+		 const void *arg, char *first, size_t first_len)
 {
-	static const char * const splats[] = {
-		"BUG:", "WARNING:", "Oops", "KASAN", "UBSAN", "kernel BUG",
-		"general protection fault", "circular locking",
-		"INFO: task", "refcount_t:", "list_add corruption",
-		"list_del corruption", "unreferenced object", "Call Trace:",
-		/* the IOMMU refused a device access: DMA after teardown */
-		"DMAR: [DMA", "DMAR: DRHD: handling fault",
-	};
 	char rec[8192];
 	const char *msg;
 	int count = 0;
 	ssize_t n;
-	size_t i;
 
 	if (first && first_len)
 		first[0] = '\0';
@@ -265,21 +257,47 @@ int kmsg_scan(int fd, const char *needle, char *first, size_t first_len)
 		rec[n] = '\0';
 		msg = strchr(rec, ';');
 		msg = msg ? msg + 1 : rec;
-		if (needle) {
-			if (!strstr(msg, needle))
-				continue;
-		} else {
-			for (i = 0; i < ARRAY_SIZE(splats); i++)
-				if (strstr(msg, splats[i]))
-					break;
-			if (i == ARRAY_SIZE(splats))
-				continue;
-		}
+		if (!match(msg, arg))
+			continue;
 		if (!count && first && first_len)
 			snprintf(first, first_len, "%s", msg);
 		count++;
 	}
 	return count;
+}
+
+/* @needle, or with none a splat */
+static bool kmsg_match(const char *msg, const void *needle)
+{
+	static const char * const splats[] = {
+		"BUG:", "WARNING:", "Oops", "KASAN", "UBSAN", "kernel BUG",
+		"general protection fault", "circular locking",
+		"INFO: task", "refcount_t:", "list_add corruption",
+		"list_del corruption", "unreferenced object", "Call Trace:",
+		/* the IOMMU refused a device access: DMA after teardown */
+		"DMAR: [DMA", "DMAR: DRHD: handling fault",
+	};
+	size_t i;
+
+	if (needle)
+		return strstr(msg, needle);
+	for (i = 0; i < ARRAY_SIZE(splats); i++)
+		if (strstr(msg, splats[i]))
+			return true;
+	return false;
+}
+
+/**
+ * kmsg_scan() - count new kernel log records containing @needle
+ * @fd: from kmsg_open()
+ * @needle: substring, or NULL to match a splat (oops, warning, sanitizer
+ *	or lockdep report, or an IOMMU fault report)
+ * @first: out: the first matching record's text
+ * @first_len: size of @first
+ */
+int kmsg_scan(int fd, const char *needle, char *first, size_t first_len)
+{
+	return kmsg_scan_fn(fd, kmsg_match, needle, first, first_len);
 }
 
 int kmsg_splats(int fd, char *first, size_t first_len)

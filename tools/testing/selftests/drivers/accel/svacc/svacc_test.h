@@ -68,6 +68,8 @@ void *reserve_hole(size_t len);
 
 void kmsg_mark(const char *name);
 int kmsg_open(void);
+int kmsg_scan_fn(int fd, bool (*match)(const char *msg, const void *arg),
+		 const void *arg, char *first, size_t first_len);
 int kmsg_scan(int fd, const char *needle, char *first, size_t first_len);
 int kmsg_splats(int fd, char *first, size_t first_len);
 
