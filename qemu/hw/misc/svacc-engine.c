@@ -9,9 +9,11 @@
  * they resume they simply redo the translation that stopped them.
  *
  * The engine runs in the bottom half and, right after a submission, in the
- * submitting vCPU's thread.  A MEMMOVE copies runs of up to SVACC_RUN_SEGS
- * translated segments with the BQL dropped, so that the copies of
- * different jobs proceed in parallel (svacc.h has the locking rules).
+ * submitting vCPU's thread; work a vCPU unparks (a fault response) runs in
+ * that vCPU's thread too, once it leaves the access.  A MEMMOVE copies
+ * runs of up to SVACC_RUN_SEGS translated segments with the BQL dropped,
+ * so that the copies of different jobs proceed in parallel (svacc.h has
+ * the locking rules).
  *
  * Copyright (c) 2026 The svacc authors
  *
@@ -22,6 +24,7 @@
 #include "qemu/units.h"
 #include "qemu/crc32c.h"
 #include "qemu/main-loop.h"
+#include "hw/core/cpu.h"
 #include "hw/pci/pci.h"
 #include "hw/pci/msix.h"
 #include "system/dma.h"
@@ -85,6 +88,32 @@ void svacc_desc_parse(SvaccDesc *d, const uint8_t *raw)
 void svacc_engine_kick(SvaccState *s)
 {
     qemu_bh_schedule(s->bh);
+}
+
+static void svacc_engine_resume_work(CPUState *cpu, run_on_cpu_data data)
+{
+    SvaccState *s = data.host_ptr;
+
+    svacc_engine_submitted(s);
+    object_unref(OBJECT(s));
+}
+
+/*
+ * Parked work became runnable in a vCPU thread (a FAULT_RESP write, the
+ * response to a page request group): run it in that thread as soon as it
+ * leaves the current access, as a submission would, rather than waking
+ * the main loop's thread for it.  Elsewhere (timers) the bottom half, and
+ * always with inject-copy-delay-us, whose delay is for background runs.
+ */
+void svacc_engine_resume(SvaccState *s)
+{
+    if (current_cpu && s->inline_bytes && !s->inject_copy_delay_us) {
+        object_ref(OBJECT(s));
+        async_run_on_cpu(current_cpu, svacc_engine_resume_work,
+                         RUN_ON_CPU_HOST_PTR(s));
+        return;
+    }
+    svacc_engine_kick(s);
 }
 
 void svacc_job_free(SvaccState *s, SvaccJob *job)
@@ -202,7 +231,7 @@ void svacc_fault_resp(SvaccState *s, uint32_t val)
         if (job && job->park == SVACC_PARK_FAULT && job->fault_id == id) {
             job->park = SVACC_PARK_NONE;
             job->fail_armed = resp == SVACC_FAULT_RESP_FAIL;
-            svacc_engine_kick(s);
+            svacc_engine_resume(s);
             return;
         }
     }
@@ -709,6 +738,7 @@ static SvaccStep svacc_exec_batch(SvaccState *s, SvaccJob *job,
         }
         memset(&job->elem, 0, sizeof(job->elem));
         svacc_desc_parse(&job->elem.d, raw);
+        svacc_job_forget_answers(s, job);
         job->elem_active = true;
     }
 }
@@ -722,10 +752,10 @@ static bool svacc_op_record(SvaccState *s, SvaccJob *job, SvaccOp *op,
     hwaddr pa;
 
     if (va & (SVACC_CR_SIZE - 1)) {
-        code = SVACC_SWERR_CR_MISALIGNED;
+        code = SVACC_SWERR_COMPL_ALIGN;
     } else if (op->status == SVACC_STATUS_ACCESS_DENIED) {
         /* the record lives in the refused address space */
-        code = SVACC_SWERR_CR_FAULT;
+        code = SVACC_SWERR_COMPL_WRITE;
     } else {
         /* a record is never dropped for a page the OS could provide */
         switch (svacc_translate(s, job, va, va + SVACC_CR_SIZE, true, true,
@@ -746,7 +776,7 @@ static bool svacc_op_record(SvaccState *s, SvaccJob *job, SvaccOp *op,
                 address_space_write(svacc_data_as(s), pa,
                                     MEMTXATTRS_UNSPECIFIED, cr, 1) !=
                 MEMTX_OK) {
-                code = SVACC_SWERR_CR_FAULT;
+                code = SVACC_SWERR_COMPL_WRITE;
             }
             break;
         case SVACC_XLATE_PARK:
@@ -757,7 +787,7 @@ static bool svacc_op_record(SvaccState *s, SvaccJob *job, SvaccOp *op,
             *step = SVACC_STEP_STOP;
             return false;
         default:
-            code = SVACC_SWERR_CR_FAULT;
+            code = SVACC_SWERR_COMPL_WRITE;
         }
     }
     if (code) {

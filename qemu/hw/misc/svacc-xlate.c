@@ -237,7 +237,7 @@ static void svacc_wake_pri_waiters(SvaccState *s)
             job->park = SVACC_PARK_NONE;
         }
     }
-    svacc_engine_kick(s);
+    svacc_engine_resume(s);
 }
 
 static void svacc_prg_free(SvaccState *s, SvaccPrg *g)
@@ -389,6 +389,23 @@ void svacc_pri_config_changed(SvaccState *s)
     svacc_wake_pri_waiters(s);
 }
 
+/*
+ * Page request groups of @pasid sent whole and not answered (PRS_PENDING).
+ * Once ABORT_PASID has stopped the PASID's work, software waits for this
+ * to reach 0 before it releases the PASID: the OS must not be left
+ * holding a request for an address space it is tearing down.
+ */
+uint32_t svacc_pasid_prgs_pending(SvaccState *s, uint32_t pasid)
+{
+    uint32_t n = 0;
+    unsigned i;
+
+    for (i = 0; i < SVACC_NUM_PRGI; i++) {
+        n += s->prg[i].state == SVACC_PRG_WAITING && s->prg[i].pasid == pasid;
+    }
+    return n;
+}
+
 void svacc_job_release_prgs(SvaccState *s, SvaccJob *job)
 {
     int i;
@@ -414,6 +431,27 @@ void svacc_job_release_prgs(SvaccState *s, SvaccJob *job)
         }
         svacc_prg_free(s, g);
     }
+}
+
+/*
+ * A BATCH element starts afresh: the answers its predecessors got (and
+ * how they were narrowed) say nothing about its own pages.  Groups still
+ * waiting for an answer stay; the element may use them when it comes.
+ */
+void svacc_job_forget_answers(SvaccState *s, SvaccJob *job)
+{
+    int i;
+
+    for (i = 0; i < SVACC_MAX_PRG_INFLIGHT; i++) {
+        SvaccPrg *g = job->prg[i];
+
+        if (g && (g->state == SVACC_PRG_OK || g->state == SVACC_PRG_FAILED)) {
+            job->prg[i] = NULL;
+            svacc_prg_free(s, g);
+        }
+    }
+    job->pri_retries = 0;
+    job->pri_narrow_end = 0;
 }
 
 static SvaccPrg *svacc_prg_alloc(SvaccState *s)
@@ -451,6 +489,9 @@ static SvaccPrg *svacc_prg_issue(SvaccState *s, SvaccJob *job, uint64_t start,
      */
     n = MIN(n, MAX(alloc / s->prg_inflight, 1));
     n = MIN(n, alloc - s->pri_outstanding);
+    if (start < job->pri_narrow_end) {
+        n = MIN(n, 1);
+    }
     for (slot = 0; slot < SVACC_MAX_PRG_INFLIGHT && job->prg[slot]; slot++) {
         continue;
     }
@@ -485,19 +526,40 @@ static SvaccXlate svacc_pri_miss(SvaccState *s, SvaccJob *job, uint64_t va,
 {
     PCIDevice *pdev = PCI_DEVICE(s);
     uint64_t page = va & SVACC_PAGE_MASK;
-    uint64_t limit = ROUND_UP(MAX(stream_end, va + 1), SVACC_PAGE_SIZE);
+    /* never ask for a page beyond the virtual address width */
+    uint64_t limit = MIN(ROUND_UP(MAX(stream_end, va + 1), SVACC_PAGE_SIZE),
+                         1ULL << SVACC_VA_BITS);
     uint64_t start, next_start, g_end;
     SvaccPrg *g, *cover = NULL;
-    uint32_t alloc;
+    uint32_t alloc, inflight;
     int i, active = 0;
 
     for (i = 0; i < SVACC_MAX_PRG_INFLIGHT; i++) {
         g = job->prg[i];
-        if (!g || !svacc_prg_covers(g, page) || (write && !g->write)) {
+        if (!g || !svacc_prg_covers(g, page)) {
             continue;
         }
         if (g->state == SVACC_PRG_FAILED) {
-            return SVACC_XLATE_FAULT;
+            /* a read refused is a write refused; not the other way round */
+            if (g->write && !write) {
+                continue;
+            }
+            if (g->npages == 1 || s->pri_failed || !pcie_pri_enabled(pdev)) {
+                return SVACC_XLATE_FAULT;
+            }
+            /*
+             * The answer is the group's, not a page's: which of its pages
+             * failed is unknown.  Ask again, one page per group, up to
+             * the end of this one.
+             */
+            job->pri_narrow_end = MAX(job->pri_narrow_end,
+                                      g->va + g->npages * SVACC_PAGE_SIZE);
+            job->prg[i] = NULL;
+            svacc_prg_free(s, g);
+            continue;
+        }
+        if (write && !g->write) {
+            continue;
         }
         if (g->state == SVACC_PRG_OK) {
             /* answered SUCCESS yet still not translatable: ask again */
@@ -530,9 +592,15 @@ static SvaccXlate svacc_pri_miss(SvaccState *s, SvaccJob *job, uint64_t va,
     }
     svacc_pasid_register_pri(s, svacc_pasid_state(s, job->pasid));
 
-    /* top up: pages ahead of need, within the OS's allocation */
+    /*
+     * Top up: pages ahead of need, within the OS's allocation.  Over the
+     * pages of a refused group, one page at a time and nothing ahead: the
+     * OS stopped at the page it refused, and so does the device (a page
+     * past it may be one the descriptor never reaches).
+     */
     alloc = pcie_pri_get_req_alloc(pdev);
-    while (active < s->prg_inflight && start < limit &&
+    inflight = page < job->pri_narrow_end ? 1 : s->prg_inflight;
+    while (active < inflight && start < limit &&
            s->pri_outstanding < alloc && !s->pri_failed) {
         /* stop in front of a page another group of ours asks for */
         next_start = limit;
@@ -584,14 +652,6 @@ static SvaccXlate svacc_ats_translate(SvaccState *s, SvaccJob *job,
     uint32_t errs = 0;
     ssize_t ret, i;
 
-    /*
-     * Not canonical for a 48-bit address space: no page table maps it, so
-     * neither a translation nor a page request is sent (the IOMMU would log
-     * the malformed request as an error).
-     */
-    if (sextract64(va, 0, 48) != (int64_t)va) {
-        return SVACC_XLATE_FAULT;
-    }
     e = svacc_tlb_lookup(s->atc, s->atc_entries, job->pasid, job->priv, true,
                          va);
     if (e && (write ? e->write : e->read)) {
@@ -611,13 +671,20 @@ static SvaccXlate svacc_ats_translate(SvaccState *s, SvaccJob *job,
     end = ROUND_UP(MAX(stream_end, va + 1), SVACC_PAGE_SIZE);
     end = MIN(end, page + MIN(SVACC_ATS_PREFETCH, s->atc_entries / 4 + 1) *
               SVACC_PAGE_SIZE);
+    /* nor beyond the virtual address width: those pages fault unasked */
+    end = MIN(end, 1ULL << SVACC_VA_BITS);
     ret = pci_ats_request_translation(pdev, job->pasid, job->priv, false,
                                       page, end - page, !write, res,
                                       ARRAY_SIZE(res), &errs);
     s->counters[SVACC_CNT_ATS_REQ]++;
     if (ret < 1) {
         trace_svacc_translate(job->pasid, va, write, 0, (int)ret);
-        return pdev->is_master ? SVACC_XLATE_DENIED : SVACC_XLATE_STOP;
+        if (!pdev->is_master) {
+            return SVACC_XLATE_STOP;
+        }
+        /* PASID or ATS off: the address space is refused, else the page */
+        return pcie_pasid_enabled(pdev) && pcie_ats_enabled(pdev) ?
+               SVACC_XLATE_FAULT : SVACC_XLATE_DENIED;
     }
     trace_svacc_translate(job->pasid, va, write, res[0].translated_addr,
                           res[0].perm);
@@ -709,7 +776,7 @@ static SvaccXlate svacc_read_ctx(SvaccState *s, uint32_t pasid, bool priv,
     if (pci_dma_read(PCI_DEVICE(s), s->ctx_base +
                      (uint64_t)pasid * SVACC_CTX_ENTRY_SIZE, &ce,
                      sizeof(ce)) != MEMTX_OK) {
-        svacc_halt(s, SVACC_REASON_HALT_TABLE);
+        svacc_halt(s, SVACC_REASON_HALT_PT);
         return SVACC_XLATE_HALT;
     }
     ce = le64_to_cpu(ce);
@@ -762,13 +829,13 @@ static SvaccXlate svacc_devpt_translate(SvaccState *s, SvaccJob *job,
     if (r != SVACC_XLATE_OK) {
         return r;
     }
-    if (!(va >> 47)) {
+    if (!(va >> SVACC_VA_BITS)) {
         for (level = 4; level >= 1; level--) {
             unsigned idx = (va >> (12 + 9 * (level - 1))) & 511;
 
             if (pci_dma_read(PCI_DEVICE(s), table + idx * 8, &pte,
                              sizeof(pte)) != MEMTX_OK) {
-                svacc_halt(s, SVACC_REASON_HALT_TABLE);
+                svacc_halt(s, SVACC_REASON_HALT_PT);
                 return SVACC_XLATE_HALT;
             }
             pte = le64_to_cpu(pte);
@@ -807,6 +874,15 @@ SvaccXlate svacc_translate(SvaccState *s, SvaccJob *job, uint64_t va,
 {
     if (!PCI_DEVICE(s)->is_master) {
         return SVACC_XLATE_STOP;
+    }
+    /*
+     * Beyond the device's virtual address width (CAP_XLATE.VA_BITS): no
+     * page table of either mode maps it, so it faults at once, without a
+     * translation request, a page request or a fault record.  Ranges that
+     * run past the top of the address space end here too.
+     */
+    if (va >> SVACC_VA_BITS) {
+        return SVACC_XLATE_FAULT;
     }
     if (job->fail_armed &&
         !((va ^ job->fault_va) & SVACC_PAGE_MASK)) {

@@ -61,7 +61,8 @@ AddressSpace *svacc_data_as(SvaccState *s)
 static uint32_t svacc_cap_xlate(SvaccState *s)
 {
     PCIDevice *pdev = PCI_DEVICE(s);
-    uint32_t v = SVACC_XLATE_DEVPT;
+    uint32_t v = SVACC_XLATE_DEVPT |
+                 (SVACC_VA_BITS << SVACC_XLATE_VA_BITS_SHIFT);
 
     /* a PCIe device on a conventional bus loses its extended capabilities */
     v |= pdev->exp.pasid_cap ? SVACC_XLATE_PASID : 0;
@@ -143,6 +144,13 @@ static void svacc_cmd_done(SvaccState *s, uint8_t result)
     svacc_raise_cause(s, SVACC_INT_CMD_DONE);
 }
 
+/* Both portals of WQ n forget any partly staged descriptor. */
+static void svacc_portals_clear(SvaccState *s, unsigned n)
+{
+    s->portal[n][0].mask = 0;
+    s->portal[n][1].mask = 0;
+}
+
 /* Called whenever work completes: finishes a waiting command if it can. */
 void svacc_check_commands(SvaccState *s)
 {
@@ -158,6 +166,7 @@ void svacc_check_commands(SvaccState *s)
             svacc_wq_flush(s, n);
             wq->enabled = false;
             wq->disabling = false;
+            svacc_portals_clear(s, n);
             svacc_cmd_done(s, SVACC_CMDSTS_SUCCESS);
         }
         break;
@@ -221,6 +230,7 @@ static uint8_t svacc_wq_enable(SvaccState *s, unsigned n)
     wq->count = 0;
     wq->enabled = true;
     wq->disabling = false;
+    svacc_portals_clear(s, n);
     return SVACC_CMDSTS_SUCCESS;
 }
 
@@ -259,6 +269,17 @@ static void svacc_cmd_write(SvaccState *s, uint32_t val)
             s->wq[n].disabling = true;
         }
         break;
+    case SVACC_CMD_ABORT_WQ:
+        if (n >= s->num_wqs || (s->cmdarg >> 8)) {
+            svacc_cmd_done(s, SVACC_CMDSTS_INVALID);
+            return;
+        }
+        /* the job is freed after the copies in flight (a fence) */
+        svacc_wq_flush(s, n);
+        svacc_portals_clear(s, n);
+        svacc_cmd_done(s, SVACC_CMDSTS_SUCCESS);
+        svacc_engine_kick(s);
+        return;
     case SVACC_CMD_DRAIN_PASID:
     case SVACC_CMD_ABORT_PASID:
         if (s->cmdarg > SVACC_DESC_PASID_MASK) {
@@ -266,6 +287,7 @@ static void svacc_cmd_write(SvaccState *s, uint32_t val)
             return;
         }
         if (s->cmd == SVACC_CMD_ABORT_PASID) {
+            /* no new page request with the PASID from here on */
             svacc_abort_pasid(s, pasid);
             svacc_cmd_done(s, SVACC_CMDSTS_SUCCESS);
             svacc_engine_kick(s);
@@ -331,13 +353,13 @@ static void svacc_genctrl_write(SvaccState *s, uint32_t val)
     } else if (mode == SVACC_MODE_DEVPT) {
         if (!s->ctx_base || (s->ctx_base & ~SVACC_PAGE_MASK) ||
             !s->ctx_size || s->ctx_size > SVACC_CTX_MAX) {
-            reason = SVACC_REASON_BAD_CTX;
+            reason = SVACC_REASON_CTX_INVALID;
         } else if ((s->fq_ctl & SVACC_FQ_CTL_ENABLE) &&
                    (!s->fq_base || (s->fq_base & ~SVACC_PAGE_MASK) ||
                     !is_power_of_2(s->fq_size) ||
                     s->fq_size < SVACC_FQ_SIZE_MIN ||
                     s->fq_size > SVACC_FQ_SIZE_MAX)) {
-            reason = SVACC_REASON_BAD_FQ;
+            reason = SVACC_REASON_FQ_INVALID;
         }
     } else {
         reason = SVACC_REASON_BAD_MODE;
@@ -472,6 +494,10 @@ static uint32_t svacc_reg_read32(SvaccState *s, hwaddr addr)
         return s->ctx_base >> 32;
     case SVACC_CTX_SIZE:
         return s->ctx_size;
+    case SVACC_PRS_PASID:
+        return s->prs_pasid;
+    case SVACC_PRS_PENDING:
+        return svacc_pasid_prgs_pending(s, s->prs_pasid);
     }
     return 0;
 }
@@ -574,6 +600,9 @@ static void svacc_reg_write32(SvaccState *s, hwaddr addr, uint32_t val)
         break;
     case SVACC_CTX_SIZE:
         s->ctx_size = val;
+        break;
+    case SVACC_PRS_PASID:
+        s->prs_pasid = val & SVACC_DESC_PASID_MASK;
         break;
     default:
         qemu_log_mask(LOG_GUEST_ERROR, "svacc: write to 0x%" HWADDR_PRIx
@@ -757,6 +786,7 @@ static void svacc_soft_reset(SvaccState *s)
     s->inv_pages = 0;
     s->ctx_base = 0;
     s->ctx_size = 0;
+    s->prs_pasid = 0;
     memset(s->counters, 0, sizeof(s->counters));
 }
 

@@ -131,6 +131,7 @@ struct SvaccJob {
     bool fault_write;
     bool fail_armed;        /* next translation of fault_va fails */
     int pri_retries;
+    uint64_t pri_narrow_end;    /* below this, ask for one page per group */
     SvaccPrg *prg[SVACC_MAX_PRG_INFLIGHT];
 };
 
@@ -231,6 +232,7 @@ struct SvaccState {
     uint64_t inv_pages;
     uint64_t ctx_base;
     uint32_t ctx_size;
+    uint32_t prs_pasid;
     uint64_t counters[SVACC_CNT_NUM];
 
     /* copies in flight without the BQL (svacc_dma_fence) */
@@ -279,6 +281,7 @@ AddressSpace *svacc_data_as(SvaccState *s);
 
 /* svacc-engine.c */
 void svacc_engine_kick(SvaccState *s);
+void svacc_engine_resume(SvaccState *s);
 void svacc_engine_bh(void *opaque);
 void svacc_engine_submitted(SvaccState *s);
 void svacc_engine_stall_timer(void *opaque);
@@ -313,6 +316,8 @@ void svacc_xlate_init(SvaccState *s);
 void svacc_xlate_exit(SvaccState *s);
 void svacc_devtlb_invalidate(SvaccState *s);
 void svacc_job_release_prgs(SvaccState *s, SvaccJob *job);
+void svacc_job_forget_answers(SvaccState *s, SvaccJob *job);
+uint32_t svacc_pasid_prgs_pending(SvaccState *s, uint32_t pasid);
 void svacc_pri_retry_timer(void *opaque);
 void svacc_pri_config_changed(SvaccState *s);
 

@@ -431,7 +431,8 @@ static void test_identity(void)
     g_assert_cmphex(rd32(t, SVACC_VERSION), ==, SVACC_VERSION_1_0);
     g_assert_cmphex(rd32(t, SVACC_CAP_OPS), ==, 0xff);
     g_assert_cmphex(rd32(t, SVACC_CAP_WQ), ==, 4 | (128 << 16));
-    g_assert_cmphex(rd32(t, SVACC_CAP_XLATE), ==, 0x1f);
+    g_assert_cmphex(rd32(t, SVACC_CAP_XLATE), ==,
+                    0x1f | (SVACC_VA_BITS << SVACC_XLATE_VA_BITS_SHIFT));
     g_assert_cmphex(rd32(t, SVACC_CAP_TLB), ==, 64 | (64 << 16));
     g_assert_cmphex(rd32(t, SVACC_CAP_LIMITS) & 0xff, >=, 20);
     g_assert_cmphex(rd32(t, SVACC_CAP_LIMITS) >> 16, >=, 1);
@@ -440,7 +441,9 @@ static void test_identity(void)
     stop(t);
 
     t = start(",pasid=off,ats=off,pri=off,num-wqs=2,wq-depth=32");
-    g_assert_cmphex(rd32(t, SVACC_CAP_XLATE), ==, SVACC_XLATE_DEVPT);
+    g_assert_cmphex(rd32(t, SVACC_CAP_XLATE), ==,
+                    SVACC_XLATE_DEVPT |
+                    (SVACC_VA_BITS << SVACC_XLATE_VA_BITS_SHIFT));
     g_assert_cmphex(rd32(t, SVACC_CAP_WQ), ==, 2 | (32 << 16));
     g_assert_cmpuint(qpci_msix_table_size(t->dev), ==, 3);
     stop(t);
@@ -462,7 +465,7 @@ static void test_enable_and_config(void)
     /* DEVPT without a context table */
     wr32(t, SVACC_GENCTRL, SVACC_GENCTRL_ENABLE | (SVACC_MODE_DEVPT << 4));
     g_assert_cmphex(rd32(t, SVACC_GENSTS), ==, SVACC_GENSTS_ERR |
-                    (SVACC_REASON_BAD_CTX << 8));
+                    (SVACC_REASON_CTX_INVALID << 8));
     ctx = galloc(t, PAGE);
     fq = galloc(t, PAGE);
     wr64(t, SVACC_CTX_BASE, ctx);
@@ -473,7 +476,7 @@ static void test_enable_and_config(void)
     wr32(t, SVACC_FQ_CTL, SVACC_FQ_CTL_ENABLE);
     wr32(t, SVACC_GENCTRL, SVACC_GENCTRL_ENABLE | (SVACC_MODE_DEVPT << 4));
     g_assert_cmphex(rd32(t, SVACC_GENSTS), ==, SVACC_GENSTS_ERR |
-                    (SVACC_REASON_BAD_FQ << 8));
+                    (SVACC_REASON_FQ_INVALID << 8));
     wr32(t, SVACC_FQ_SIZE, 16);
     g_assert_cmphex(rd64(t, SVACC_CTX_BASE), ==, ctx);
 
@@ -794,7 +797,7 @@ static void test_invalid(void)
         continue;
     }
     g_assert_cmphex((rd64(t, SVACC_SWERR0) >> 8) & 0xff, ==,
-                    SVACC_SWERR_CR_FAULT);
+                    SVACC_SWERR_COMPL_WRITE);
     g_assert_cmphex(rd64(t, SVACC_SWERR0) >> 32 & 0xfffff, ==, PASID_B);
     g_assert_true(rd64(t, SVACC_SWERR0) & SVACC_SWERR0_PRIV);
     g_assert_cmphex(rd64(t, SVACC_SWERR1), ==, cr);
@@ -820,7 +823,7 @@ static void test_invalid(void)
         continue;
     }
     g_assert_cmphex((rd64(t, SVACC_SWERR0) >> 8) & 0xff, ==,
-                    SVACC_SWERR_CR_MISALIGNED);
+                    SVACC_SWERR_COMPL_ALIGN);
     g_assert_cmphex(rd64(t, SVACC_SWERR1), ==, CR_VA + 0x808);
     vread(t, PASID_A, BUF_VA, rec, 8);
     g_assert_cmphex(ldq_le_p(rec), ==, 0x4242424242424242ull);
@@ -1165,16 +1168,15 @@ static void test_devtlb_invalidate(void)
     stop(t);
 }
 
-static void test_commands(void)
+/*
+ * Park a MEMFILL of the dedicated WQ on a fault (BUF_VA is not mapped) and
+ * queue two NOPs behind it; return once the fault record is in the queue.
+ */
+static void park_three(T *t, uint64_t cr[3])
 {
-    T *t = start_devpt("");
     uint8_t d[SVACC_DESC_SIZE];
-    uint64_t cr[3];
-    uint32_t pasid;
-    uint16_t flags, id;
     int i;
 
-    /* park a descriptor of PASID_A on a fault, queue two more behind it */
     for (i = 0; i < 3; i++) {
         cr[i] = new_cr(t);
         mkdesc(d, 0, i ? SVACC_OP_NOP : SVACC_OP_MEMFILL,
@@ -1185,6 +1187,19 @@ static void test_commands(void)
     for (i = 0; i < 100000 && rd32(t, SVACC_FQ_TAIL) == 0; i++) {
         continue;
     }
+}
+
+static void test_commands(void)
+{
+    T *t = start_devpt("");
+    uint8_t d[SVACC_DESC_SIZE];
+    uint64_t cr[3];
+    uint32_t pasid;
+    uint16_t flags, id;
+    int i;
+
+    /* park a descriptor of PASID_A on a fault, queue two more behind it */
+    park_three(t, cr);
     g_assert_cmphex(wqsts(t, WQ_DED), ==, SVACC_WQSTS_ENABLED | (3 << 16));
 
     /* a DRAIN descriptor of PASID_A on the shared WQ waits for them */
@@ -1247,6 +1262,129 @@ static void test_commands(void)
     stop(t);
 }
 
+/*
+ * ABORT_WQ: a parked descriptor and those queued behind it are dropped
+ * without records, the WQ stays enabled, staged quadwords are forgotten,
+ * and the fault response for the dropped descriptor is ignored.
+ */
+static void test_abort_wq(void)
+{
+    T *t = start_devpt("");
+    uint8_t d[SVACC_DESC_SIZE] = { 0 };     /* a NOP, were it submitted */
+    uint64_t cr[3];
+    uint32_t pasid;
+    uint16_t flags, id;
+    int i;
+
+    park_three(t, cr);
+    fq_entry(t, 0, &pasid, &flags, &id);
+    /* seven quadwords staged in each portal of the WQ */
+    for (i = 0; i < 7; i++) {
+        qpci_io_writeq(t->dev, t->portals, portal(WQ_DED, false) + i * 8,
+                       ldq_le_p(d + i * 8));
+        qpci_io_writeq(t->dev, t->portals, portal(WQ_DED, true) + i * 8,
+                       ldq_le_p(d + i * 8));
+    }
+    g_assert_cmpuint(cmd(t, SVACC_CMD_ABORT_WQ, WQ_DED), ==, 0);
+    g_assert_cmphex(wqsts(t, WQ_DED), ==, SVACC_WQSTS_ENABLED);
+    for (i = 0; i < 3; i++) {
+        g_assert_cmpuint(peek_cr(t, PASID_A, cr[i]), ==, 0);
+    }
+    /* the commit alone is torn: nothing of the old staging survived */
+    qpci_io_writeq(t->dev, t->portals, portal(WQ_DED, false) +
+                   SVACC_PORTAL_COMMIT, ldq_le_p(d + SVACC_PORTAL_COMMIT));
+    g_assert_cmphex(submit_status(t, WQ_DED, false) & 0xff, ==,
+                    SVACC_SUBMIT_REJECTED);
+    qpci_io_writeq(t->dev, t->portals, portal(WQ_DED, true) +
+                   SVACC_PORTAL_COMMIT, ldq_le_p(d + SVACC_PORTAL_COMMIT));
+    g_assert_cmphex(submit_status(t, WQ_DED, true) & 0xff, ==,
+                    SVACC_SUBMIT_REJECTED);
+    wr32(t, SVACC_SWERR0, SVACC_SWERR0_VALID);
+
+    /* the late answer to the dropped fault changes nothing */
+    wr32(t, SVACC_FQ_HEAD, 1);
+    wr32(t, SVACC_FAULT_RESP, id);
+    g_assert_cmpuint(peek_cr(t, PASID_A, cr[0]), ==, 0);
+    g_assert_cmpuint(cmd(t, SVACC_CMD_ABORT_WQ, 255), ==,
+                     SVACC_CMDSTS_INVALID);
+
+    /* the WQ keeps working */
+    map_buf(t, PASID_A, BUF_VA, 1, true);
+    cr[0] = new_cr(t);
+    mkdesc(d, 0, SVACC_OP_MEMFILL, SVACC_FLAG_CRAV | SVACC_FLAG_BOF, cr[0],
+           0, BUF_VA, 8, 0);
+    g_assert_cmpuint(submit(t, WQ_DED, false, d), ==, SVACC_SUBMIT_ACCEPTED);
+    g_assert_cmpuint(wait_cr(t, PASID_A, cr[0], NULL), ==,
+                     SVACC_STATUS_SUCCESS);
+    stop(t);
+}
+
+/*
+ * DISABLE_WQ and ENABLE_WQ forget staged quadwords too: a lone commit
+ * afterwards is torn (SWERR code TORN), whatever the WQ's state.
+ */
+static void test_staging_cleared(void)
+{
+    T *t = start_devpt("");
+    uint8_t d[SVACC_DESC_SIZE];
+    uint64_t cr = new_cr(t);
+    int i, round;
+
+    map_buf(t, PASID_A, BUF_VA, 1, true);
+    mkdesc(d, 0, SVACC_OP_MEMFILL, SVACC_FLAG_CRAV, cr, 0, BUF_VA, 8, 0);
+    for (round = 0; round < 2; round++) {
+        for (i = 0; i < 7; i++) {
+            qpci_io_writeq(t->dev, t->portals,
+                           portal(WQ_DED, false) + i * 8,
+                           ldq_le_p(d + i * 8));
+        }
+        /* round 0: staged while enabled; round 1: while disabled */
+        g_assert_cmpuint(cmd(t, round ? SVACC_CMD_ENABLE_WQ :
+                             SVACC_CMD_DISABLE_WQ, WQ_DED), ==, 0);
+        wr32(t, SVACC_SWERR0, SVACC_SWERR0_VALID);
+        qpci_io_writeq(t->dev, t->portals, portal(WQ_DED, false) +
+                       SVACC_PORTAL_COMMIT,
+                       ldq_le_p(d + SVACC_PORTAL_COMMIT));
+        g_assert_cmphex(submit_status(t, WQ_DED, false) & 0xff, ==,
+                        SVACC_SUBMIT_REJECTED);
+        g_assert_cmphex((rd64(t, SVACC_SWERR0) >> SVACC_SWERR0_CODE_SHIFT) &
+                        0xff, ==, SVACC_SWERR_TORN);
+        g_assert_cmpuint(peek_cr(t, PASID_A, cr), ==, 0);
+    }
+    stop(t);
+}
+
+/*
+ * Addresses at or above 2^VA_BITS fault at once, with or without BOF,
+ * without a fault record; ranges do not wrap to address 0.
+ */
+static void test_va_bits(void)
+{
+    static const uint64_t bad[] = {
+        1ull << SVACC_VA_BITS, 0xffff800000000000ull, 0xfffffffffffff000ull,
+        0xffffffffffffffc0ull,
+    };
+    T *t = start_devpt("");
+    uint8_t rec[SVACC_CR_SIZE];
+    unsigned i, bof;
+
+    map_buf(t, PASID_A, 0, 1, true);      /* page 0 mapped: no wrap to it */
+    for (i = 0; i < ARRAY_SIZE(bad); i++) {
+        for (bof = 0; bof < 2; bof++) {
+            uint32_t tail = rd32(t, SVACC_FQ_TAIL);
+
+            g_assert_cmpuint(run(t, SVACC_OP_MEMFILL,
+                                 bof ? SVACC_FLAG_BOF : 0, 0, bad[i], 128,
+                                 0, rec), ==, SVACC_STATUS_PAGE_FAULT);
+            g_assert_cmphex(ldq_le_p(rec + SVACC_CR_FAULT_ADDR), ==, bad[i]);
+            g_assert_cmpuint(ldl_le_p(rec + SVACC_CR_BYTES_COMPLETED), ==,
+                             0);
+            g_assert_cmpuint(rd32(t, SVACC_FQ_TAIL), ==, tail);
+        }
+    }
+    stop(t);
+}
+
 static void test_halt_and_flr(void)
 {
     T *t = start_devpt("");
@@ -1266,7 +1404,7 @@ static void test_halt_and_flr(void)
     while (!(rd32(t, SVACC_GENSTS) & SVACC_GENSTS_HALTED)) {
         continue;
     }
-    g_assert_cmphex(rd32(t, SVACC_GENSTS) >> 8, ==, SVACC_REASON_HALT_TABLE);
+    g_assert_cmphex(rd32(t, SVACC_GENSTS) >> 8, ==, SVACC_REASON_HALT_PT);
     g_assert_true(rd32(t, SVACC_INTCAUSE) & SVACC_INT_HALT);
     g_assert_cmphex(wqsts(t, WQ_DED), ==, 0);
     g_assert_cmphex(submit(t, WQ_DED, false, d), ==, SVACC_SUBMIT_REJECTED);
@@ -1640,7 +1778,7 @@ static void test_ats_caps(void)
     t = start_with("-device intel-iommu,x-scalable-mode=on,x-flts=on,"
                    "x-pasid-mode=on,device-iotlb=on,aw-bits=48,svm=on",
                    ",ats=off,pri=off");
-    g_assert_cmphex(rd32(t, SVACC_CAP_XLATE), ==,
+    g_assert_cmphex(rd32(t, SVACC_CAP_XLATE) & ~SVACC_XLATE_VA_BITS_MASK, ==,
                     SVACC_XLATE_DEVPT | SVACC_XLATE_PASID);
     wr32(t, SVACC_GENCTRL, SVACC_GENCTRL_ENABLE | (SVACC_MODE_ATS << 4));
     g_assert_cmphex(rd32(t, SVACC_GENSTS), ==, SVACC_GENSTS_ERR |
@@ -1752,7 +1890,11 @@ static void test_ats_page_requests(void)
     serve_prq(t, 0);
     g_assert_cmpuint(t->page_reqs, ==, cr);
 
-    /* ABORT_PASID while a group is outstanding; its late answer is moot */
+    /*
+     * ABORT_PASID while a group is outstanding: the descriptor is gone at
+     * once and no request follows; PRS_PENDING counts the group until the
+     * OS has answered it (then the PASID may be released).
+     */
     cr = new_cr(t);
     mkdesc(d, 0, SVACC_OP_MEMFILL, SVACC_FLAG_CRAV | SVACC_FLAG_BOF, cr, 0,
            BUF_VA + 0x400000, 8, 0);
@@ -1760,10 +1902,20 @@ static void test_ats_page_requests(void)
     while (qtest_readq(t->qts, VTD(DMAR_PQT_REG)) == t->prq_head) {
         continue;
     }
+    va = qtest_readq(t->qts, VTD(DMAR_PQT_REG));
+    wr32(t, SVACC_PRS_PASID, PASID_A);
+    g_assert_cmpuint(rd32(t, SVACC_PRS_PENDING), ==, 1);
     g_assert_cmpuint(cmd(t, SVACC_CMD_ABORT_PASID, PASID_A), ==, 0);
     g_assert_cmphex(wqsts(t, WQ_DED), ==, SVACC_WQSTS_ENABLED);
+    g_assert_cmpuint(rd32(t, SVACC_PRS_PENDING), ==, 1);
+    g_assert_cmphex(qtest_readq(t->qts, VTD(DMAR_PQT_REG)), ==, va);
+    wr32(t, SVACC_PRS_PASID, PASID_B);
+    g_assert_cmpuint(rd32(t, SVACC_PRS_PENDING), ==, 0);
+    wr32(t, SVACC_PRS_PASID, PASID_A);
     serve_prq(t, 0);
+    g_assert_cmpuint(rd32(t, SVACC_PRS_PENDING), ==, 0);
     g_assert_cmpuint(peek_cr(t, PASID_A, cr), ==, 0);
+    g_assert_cmphex(qtest_readq(t->qts, VTD(DMAR_PQT_REG)), ==, va);
     cr = new_cr(t);
     mkdesc(d, 0, SVACC_OP_MEMFILL, SVACC_FLAG_CRAV | SVACC_FLAG_BOF, cr, 0,
            BUF_VA + 0x500000, 8, 0);
@@ -1777,6 +1929,32 @@ static void test_ats_page_requests(void)
      */
     g_assert_cmphex(qtest_readl(t->qts, VTD(DMAR_FSTS_REG)) & VTD_FSTS_PPF,
                     ==, 0);
+    stop(t);
+}
+
+/* In ATS mode too: no translation or page request beyond 2^VA_BITS */
+static void test_ats_va_bits(void)
+{
+    T *t = start_ats("");
+    uint8_t d[SVACC_DESC_SIZE], rec[SVACC_CR_SIZE];
+    uint64_t bad[] = { 1ull << SVACC_VA_BITS, 0xfffffffffffff000ull };
+    uint64_t ats = rd64(t, SVACC_COUNTERS + 8 * SVACC_CNT_ATS_REQ), cr;
+    unsigned i;
+
+    for (i = 0; i < ARRAY_SIZE(bad); i++) {
+        cr = new_cr(t);
+        mkdesc(d, 0, SVACC_OP_MEMFILL, SVACC_FLAG_CRAV | SVACC_FLAG_BOF, cr,
+               0, bad[i], 8192, 0);
+        g_assert_cmpuint(submit(t, WQ_DED, false, d), ==,
+                         SVACC_SUBMIT_ACCEPTED);
+        g_assert_cmpuint(wait_cr_serving(t, cr, 0, rec), ==,
+                         SVACC_STATUS_PAGE_FAULT);
+        g_assert_cmphex(ldq_le_p(rec + SVACC_CR_FAULT_ADDR), ==, bad[i]);
+    }
+    g_assert_cmpuint(t->page_reqs, ==, 0);
+    /* only the records' own (present) page was ever translated */
+    g_assert_cmpuint(rd64(t, SVACC_COUNTERS + 8 * SVACC_CNT_ATS_REQ), <=,
+                     ats + ARRAY_SIZE(bad));
     stop(t);
 }
 
@@ -1981,6 +2159,9 @@ int main(int argc, char **argv)
     qtest_add_func("/svacc/partial", test_partial);
     qtest_add_func("/svacc/devtlb-invalidate", test_devtlb_invalidate);
     qtest_add_func("/svacc/commands", test_commands);
+    qtest_add_func("/svacc/abort-wq", test_abort_wq);
+    qtest_add_func("/svacc/staging-cleared", test_staging_cleared);
+    qtest_add_func("/svacc/va-bits", test_va_bits);
     qtest_add_func("/svacc/halt-and-flr", test_halt_and_flr);
     qtest_add_func("/svacc/bme-and-intmask", test_bme_and_intmask);
     qtest_add_func("/svacc/priority", test_priority);
@@ -1989,6 +2170,7 @@ int main(int argc, char **argv)
     qtest_add_func("/svacc/ats/present", test_ats_present);
     qtest_add_func("/svacc/ats/page-requests", test_ats_page_requests);
     qtest_add_func("/svacc/ats/prq-full", test_ats_prq_full);
+    qtest_add_func("/svacc/ats/va-bits", test_ats_va_bits);
     qtest_add_func("/svacc/ats/pri-failure-and-flr",
                    test_ats_pri_failure_and_flr);
     if (g_test_perf()) {

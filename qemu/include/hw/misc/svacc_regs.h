@@ -42,6 +42,9 @@
 #define   SVACC_XLATE_PASID         (1u << 2)
 #define   SVACC_XLATE_ATS           (1u << 3)
 #define   SVACC_XLATE_PRI           (1u << 4)
+#define   SVACC_XLATE_VA_BITS_SHIFT 8
+#define   SVACC_XLATE_VA_BITS_MASK  (0xffu << 8)
+#define   SVACC_VA_BITS             47      /* translated: below 2^47 */
 #define SVACC_CAP_TLB               0x010
 #define   SVACC_CAP_TLB_DEVTLB_SHIFT 16
 #define SVACC_CAP_LIMITS            0x014
@@ -60,10 +63,10 @@
 #define   SVACC_REASON_NONE         0x00
 #define   SVACC_REASON_BAD_MODE     0x01
 #define   SVACC_REASON_NO_PASID_ATS 0x02
-#define   SVACC_REASON_BAD_CTX      0x03
-#define   SVACC_REASON_BAD_FQ       0x04
+#define   SVACC_REASON_CTX_INVALID  0x03
+#define   SVACC_REASON_FQ_INVALID   0x04
 #define   SVACC_REASON_WQ_ENABLED   0x05
-#define   SVACC_REASON_HALT_TABLE   0x10
+#define   SVACC_REASON_HALT_PT      0x10
 #define   SVACC_REASON_HALT_FQ      0x11
 #define SVACC_RESET                 0x028
 #define SVACC_INTCAUSE              0x030
@@ -108,6 +111,8 @@
 #define SVACC_INV_PAGES             0x0b0
 #define SVACC_CTX_BASE              0x0c0
 #define SVACC_CTX_SIZE              0x0c8
+#define SVACC_PRS_PASID             0x0d0
+#define SVACC_PRS_PENDING           0x0d4
 #define SVACC_COUNTERS              0x200
 #define SVACC_WQCFG_BASE            0x1000
 #define SVACC_WQCFG_STRIDE          0x20
@@ -136,8 +141,8 @@ enum {
 #define SVACC_SWERR_BAD_PORTAL      0x02
 #define SVACC_SWERR_WQ_DISABLED     0x03
 #define SVACC_SWERR_USER_SHARED     0x04
-#define SVACC_SWERR_CR_MISALIGNED   0x05
-#define SVACC_SWERR_CR_FAULT        0x06
+#define SVACC_SWERR_COMPL_ALIGN     0x05
+#define SVACC_SWERR_COMPL_WRITE     0x06
 #define SVACC_SWERR_WQ_CONFIG       0x07
 #define SVACC_SWERR_FQ_FULL         0x08
 
@@ -148,6 +153,7 @@ enum {
 #define SVACC_CMD_DRAIN_PASID       0x04
 #define SVACC_CMD_ABORT_PASID       0x05
 #define SVACC_CMD_RESET_COUNTERS    0x06
+#define SVACC_CMD_ABORT_WQ          0x07
 #define SVACC_CMDSTS_SUCCESS        0
 #define SVACC_CMDSTS_UNKNOWN        1
 #define SVACC_CMDSTS_INVALID        2
