@@ -10,7 +10,15 @@
  *            IOMMU tears the PASID entry down: the device stops working on
  *            an address space that is going away, the file may stay open
  *  close     ABORT_PASID (no further device access with the PASID), then
- *            disable and unprogram the context's dedicated WQs, then unbind
+ *            disable and unprogram the context's dedicated WQs, then wait
+ *            until the device has no page request of the PASID in flight
+ *            (the PASID is stopped), then unbind. In SVA mode the PASID belongs to
+ *            the address space, shared by every file its process opened:
+ *            while another file of the same address space is open only
+ *            the closing file's dedicated WQs are aborted, and its work
+ *            on the shared WQs runs to completion. A command the device
+ *            does not complete gets it reset (svacc_reset.c): the PASID
+ *            or context id is never released with work behind it.
  *  remove    the same teardown for every context still open; the files
  *            stay valid and get -ENODEV
  *
@@ -18,6 +26,8 @@
  * device, the IOMMU and the kernel all grant it, otherwise the HMM mirror
  * (svacc_hmm.c), with the reason SVA was not used recorded.
  */
+#include <linux/capability.h>
+#include <linux/cred.h>
 #include <linux/sched.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
@@ -26,12 +36,7 @@
 #include <drm/drm_print.h>
 
 #include "svacc_drv.h"
-#include "svacc_trace.h"
 #include "svacc_xlate.h"
-
-/* Rough engine cost model for fdinfo: fixed cost per descriptor + bandwidth. */
-#define SVACC_EST_NS_PER_DESC	1000
-#define SVACC_EST_BYTES_PER_NS	1
 
 const char *svacc_mode_reason_name(enum drm_svacc_mode_reason reason)
 {
@@ -84,7 +89,7 @@ static void svacc_mode_fallback(struct svacc_device *sdev,
 	ret = ops->probe(sdev, &unused, &verified);
 	if (!ret) {
 		ret = svacc_hw_enable(sdev, ops->genctrl_mode);
-		if (ret)
+		if (ret && ops->remove)
 			ops->remove(sdev);
 	}
 	if (ret) {
@@ -126,7 +131,8 @@ void svacc_mode_probe(struct svacc_device *sdev)
 	/* ATS mode needs PASID and ATS enabled by the IOMMU driver. */
 	ret = svacc_hw_enable(sdev, ops->genctrl_mode);
 	if (ret) {
-		ops->remove(sdev);
+		if (ops->remove)
+			ops->remove(sdev);
 		svacc_mode_fallback(sdev, SVACC_REASON_IOMMU_REFUSED, -ENODEV);
 		return;
 	}
@@ -145,7 +151,7 @@ void svacc_mode_probe(struct svacc_device *sdev)
 void svacc_mode_remove(struct svacc_device *sdev)
 {
 	svacc_hw_disable(sdev);
-	if (sdev->xlate)
+	if (sdev->xlate && sdev->xlate->remove)
 		sdev->xlate->remove(sdev);
 	sdev->xlate = NULL;
 }
@@ -167,6 +173,7 @@ static int svacc_ctx_bind(struct svacc_ctx *ctx)
 		if (!sdev->mode_decided)
 			svacc_mode_usable(sdev);
 	} else if (!sdev->mode_decided && reason != SVACC_REASON_NONE) {
+		/* Only a refusal for the device, never one for this process */
 		/* First open: SVA turned out to be refused. No context is bound. */
 		svacc_mode_remove(sdev);
 		svacc_mode_fallback(sdev, reason, ret);
@@ -177,7 +184,11 @@ out:
 	return ret;
 }
 
-/* Stop every device access with the context's PASID (once). */
+/*
+ * Stop every device access with the context's PASID (once). When this
+ * returns the PASID is quiet: ABORT_PASID completed, or the device was
+ * reset because it did not.
+ */
 static void svacc_ctx_abort(struct svacc_ctx *ctx)
 {
 	struct svacc_device *sdev = ctx->sdev;
@@ -185,11 +196,41 @@ static void svacc_ctx_abort(struct svacc_ctx *ctx)
 
 	if (ctx->aborted)
 		return;
-	ret = svacc_cmd(sdev, SVACC_CMD_ABORT_PASID, ctx->pasid);
-	trace_svacc_drain(sdev, SVACC_CMD_ABORT_PASID, ctx->pasid, ret);
-	if (ret)
-		dev_err(svacc_dev(sdev), "pasid %u: abort failed (%d)\n", ctx->pasid, ret);
+	ret = svacc_cmd_quiesce(sdev, SVACC_CMD_ABORT_PASID, ctx->pasid);
+	if (ret && ret != -ENODEV)
+		dev_warn(svacc_dev(sdev), "pasid %u: abort failed (%d), the device was stopped\n",
+			 ctx->pasid, ret);
 	ctx->aborted = true;
+}
+
+/* Does another open file use @ctx's PASID (SVA: the same address space)? */
+static bool svacc_pasid_shared(struct svacc_ctx *ctx)
+{
+	struct svacc_ctx *other;
+
+	lockdep_assert_held(&ctx->sdev->ctx_lock);
+	list_for_each_entry(other, &ctx->sdev->ctxs, node)
+		if (other != ctx && other->live && other->pasid == ctx->pasid)
+			return true;
+	return false;
+}
+
+/*
+ * A user other than an administrator may have at most
+ * svacc_max_contexts_per_user contexts open on a device (each holds a
+ * context id in HMM mode, of which there are few). Caller holds ctx_lock.
+ */
+static bool svacc_user_may_open(struct svacc_ctx *ctx)
+{
+	struct svacc_ctx *other;
+	unsigned int n = 0;
+
+	lockdep_assert_held(&ctx->sdev->ctx_lock);
+	if (capable(CAP_SYS_ADMIN))
+		return true;
+	list_for_each_entry(other, &ctx->sdev->ctxs, node)
+		n += uid_eq(other->uid, ctx->uid);
+	return n < READ_ONCE(svacc_max_contexts_per_user);
 }
 
 /*
@@ -234,25 +275,35 @@ int svacc_ctx_open(struct drm_device *drm, struct drm_file *file)
 	ctx->sdev = sdev;
 	ctx->file = file;
 	ctx->mm = current->mm;
+	ctx->uid = current_uid();
 	mmgrab(ctx->mm);
 	atomic64_set(&ctx->descs, 0);
 	atomic64_set(&ctx->bytes, 0);
 
+	/* Counted against the user's limit while it binds: no race past it */
+	mutex_lock(&sdev->ctx_lock);
+	if (!svacc_user_may_open(ctx)) {
+		mutex_unlock(&sdev->ctx_lock);
+		ret = -EDQUOT;
+		goto err_free;
+	}
+	list_add_tail(&ctx->node, &sdev->ctxs);
+	mutex_unlock(&sdev->ctx_lock);
+
 	ret = svacc_ctx_bind(ctx);
 	if (ret)
-		goto err_free;
+		goto err_unlist;
 	ctx->mn.ops = &svacc_ctx_mm_ops;
 	ret = mmu_notifier_register(&ctx->mn, ctx->mm);
 	if (ret) {
 		/* Nothing was submitted with the new PASID yet. */
 		sdev->xlate->unbind(ctx);
-		goto err_free;
+		goto err_unlist;
 	}
-	ctx->live = true;
 	ctx->seen_seq = atomic64_read(&sdev->compl_seq);
 
 	mutex_lock(&sdev->ctx_lock);
-	list_add_tail(&ctx->node, &sdev->ctxs);
+	ctx->live = true;
 	mutex_unlock(&sdev->ctx_lock);
 	file->driver_priv = ctx;
 
@@ -260,6 +311,10 @@ int svacc_ctx_open(struct drm_device *drm, struct drm_file *file)
 	drm_dev_exit(idx);
 	return 0;
 
+err_unlist:
+	mutex_lock(&sdev->ctx_lock);
+	list_del(&ctx->node);
+	mutex_unlock(&sdev->ctx_lock);
 err_free:
 	mmdrop(ctx->mm);
 	kfree(ctx);
@@ -276,6 +331,7 @@ out:
 static void svacc_ctx_shutdown(struct svacc_ctx *ctx)
 {
 	struct svacc_device *sdev = ctx->sdev;
+	bool last;
 
 	lockdep_assert_held(&sdev->ctx_lock);
 	if (!ctx->live)
@@ -283,14 +339,22 @@ static void svacc_ctx_shutdown(struct svacc_ctx *ctx)
 
 	/*
 	 * The PASID must be quiet before it is unbound (and possibly handed
-	 * to another process): discard what is queued, wait out what runs.
-	 * Unregistering runs the release notifier (the abort) unless the mm
-	 * exit did already, and waits for one in progress.
+	 * to another process): discard what is queued, wait out what runs
+	 * and the page requests in flight. Unregistering runs the release
+	 * notifier (the abort) unless the mm exit did already, and waits for
+	 * one in progress. A PASID another open file of the same address
+	 * space still uses is not aborted: releasing this file's WQs discards
+	 * what it queued there, and its shared-WQ work completes.
 	 */
+	last = !svacc_pasid_shared(ctx);
+	if (!last)
+		ctx->aborted = true;	/* the PASID's other files go on */
 	mmu_notifier_unregister(&ctx->mn, ctx->mm);
 	svacc_ctx_abort(ctx);
 
 	svacc_ctx_release_wqs(ctx);
+	if (last && sdev->xlate->stop)
+		sdev->xlate->stop(ctx);
 	sdev->xlate->unbind(ctx);
 	ctx->live = false;
 }
@@ -353,7 +417,9 @@ struct svacc_ctx *svacc_ctx_get(struct drm_file *file)
  * @p: printer
  * @file: DRM file
  *
- * Counts cover the submit ioctl; portal submissions bypass the kernel.
+ * Only what the kernel measures: descriptors and bytes that went through
+ * the submit ioctl (portal stores bypass the kernel), and the PASID. No
+ * drm-engine time: the device does not report one per client.
  */
 void svacc_show_fdinfo(struct drm_printer *p, struct drm_file *file)
 {
@@ -365,10 +431,7 @@ void svacc_show_fdinfo(struct drm_printer *p, struct drm_file *file)
 	descs = atomic64_read(&ctx->descs);
 	bytes = atomic64_read(&ctx->bytes);
 
-	drm_printf(p, "drm-engine-svacc:\t%llu ns\n",
-		   descs * SVACC_EST_NS_PER_DESC +
-		   div_u64(bytes, SVACC_EST_BYTES_PER_NS));
-	drm_printf(p, "svacc-descriptors:\t%llu\n", descs);
-	drm_printf(p, "svacc-bytes:\t%llu\n", bytes);
+	drm_printf(p, "svacc-ioctl-descriptors:\t%llu\n", descs);
+	drm_printf(p, "svacc-ioctl-bytes:\t%llu\n", bytes);
 	drm_printf(p, "svacc-pasid:\t%u\n", ctx->pasid);
 }

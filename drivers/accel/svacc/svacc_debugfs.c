@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * svacc debugfs, under the accel device's directory
- * (/sys/kernel/debug/accel/<pci>/): translation mode, WQ state, device and
+ * (/sys/kernel/debug/accel/<PCI device name>/): translation mode, WQ state, device and
  * driver counters, open contexts.
  */
 #include <linux/bitfield.h>
+#include <linux/debugfs.h>
 #include <linux/io.h>
 #include <linux/seq_file.h>
 
@@ -102,6 +103,8 @@ static int svacc_debugfs_counters(struct seq_file *m, void *data)
 	seq_printf(m, "hmm_pages_mapped: %lld\n", atomic64_read(&sdev->hmm.pages_mapped));
 	seq_printf(m, "hmm_invalidations: %lld\n", atomic64_read(&sdev->hmm.invalidations));
 	seq_printf(m, "hmm_huge_mappings: %lld\n", atomic64_read(&sdev->hmm.huge_mappings));
+	seq_printf(m, "hmm_pt_pages: %lld\n", atomic64_read(&sdev->hmm.pt_pages));
+	seq_printf(m, "reset_epoch: %d\n", atomic_read(&sdev->reset_epoch));
 	return 0;
 }
 
@@ -130,4 +133,7 @@ void svacc_debugfs_init(struct svacc_device *sdev)
 {
 	drm_debugfs_add_files(&sdev->drm, svacc_debugfs_files,
 			      ARRAY_SIZE(svacc_debugfs_files));
+	/* Test only: hold a portal mmap() open after the driver's part */
+	debugfs_create_u32("test_portal_mmap_delay_ms", 0600,
+			   sdev->drm.debugfs_root, &sdev->test_mmap_delay_ms);
 }

@@ -2,13 +2,12 @@
 /*
  * svacc device control: reset, capabilities, enable, device commands and
  * work queue configuration, with sysfs knobs for the WQ configuration in
- * the spirit of accel-config (/sys/bus/pci/devices/.../wq/wqN/).
+ * the spirit of accel-config (/sys/bus/pci/devices/.../wqN/).
  */
 #include <linux/bitfield.h>
 #include <linux/delay.h>
 #include <linux/io.h>
 #include <linux/iopoll.h>
-#include <linux/kobject.h>
 #include <linux/slab.h>
 #include <linux/sysfs.h>
 
@@ -43,6 +42,12 @@ static void svacc_wq_write_cfg0(struct svacc_wq *wq)
  * @cmd: SVACC_CMD_*
  * @arg: CMDARG operand
  *
+ * A command that does not complete in time leaves the device in an
+ * unknown state: it is stopped (svacc_hw_stop(): no further access, every
+ * descriptor dropped) and recovered in the background, and -ETIMEDOUT is
+ * returned. A device that is halted, not enabled or gone makes no access
+ * either (-EIO, -ENODEV).
+ *
  * Return: 0, or a negative errno for a refused, failed or timed out command.
  */
 int svacc_cmd(struct svacc_device *sdev, u32 cmd, u64 arg)
@@ -51,24 +56,31 @@ int svacc_cmd(struct svacc_device *sdev, u32 cmd, u64 arg)
 	int ret;
 
 	mutex_lock(&sdev->cmd_lock);
-	if (readl(sdev->regs + SVACC_GENSTS) & SVACC_GENSTS_HALTED) {
+	sts = readl(sdev->regs + SVACC_GENSTS);
+	if (sts == U32_MAX) {
+		ret = -ENODEV;
+		goto out;
+	}
+	if (sts & SVACC_GENSTS_HALTED) {
 		ret = -EIO;
 		goto out;
 	}
-	/* A previous command that timed out may still be running. */
-	ret = readl_poll_timeout(sdev->regs + SVACC_CMDSTS, sts,
-				 !(sts & SVACC_CMDSTS_ACTIVE), SVACC_CMD_POLL_US,
-				 SVACC_CMD_TIMEOUT_US);
-	if (ret)
-		goto out;
 
 	writeq(arg, sdev->regs + SVACC_CMDARG);
 	writel(cmd, sdev->regs + SVACC_CMD);
 	ret = readl_poll_timeout(sdev->regs + SVACC_CMDSTS, sts,
-				 !(sts & SVACC_CMDSTS_ACTIVE), SVACC_CMD_POLL_US,
-				 SVACC_CMD_TIMEOUT_US);
-	if (ret)
+				 !(sts & SVACC_CMDSTS_ACTIVE) || sts == U32_MAX,
+				 SVACC_CMD_POLL_US, SVACC_CMD_TIMEOUT_US);
+	if (ret) {
+		dev_err(svacc_dev(sdev), "command %#x (%#llx) did not complete in %u s: resetting the device\n",
+			cmd, arg, (unsigned int)(SVACC_CMD_TIMEOUT_US / USEC_PER_SEC));
+		svacc_hw_stop(sdev);
 		goto out;
+	}
+	if (sts == U32_MAX) {
+		ret = -ENODEV;
+		goto out;
+	}
 
 	switch (FIELD_GET(SVACC_CMDSTS_RESULT, sts)) {
 	case SVACC_CMD_OK:
@@ -81,7 +93,7 @@ int svacc_cmd(struct svacc_device *sdev, u32 cmd, u64 arg)
 		ret = -EINVAL;
 		break;
 	default:
-		ret = -ENODEV;
+		ret = -EIO;
 		break;
 	}
 out:
@@ -93,9 +105,39 @@ out:
 }
 
 /**
+ * svacc_cmd_quiesce() - a command after which the device must be quiet
+ * @sdev: device
+ * @cmd: SVACC_CMD_ABORT_PASID, SVACC_CMD_ABORT_WQ or SVACC_CMD_DISABLE_WQ
+ * @arg: its operand
+ *
+ * For teardown: whatever the command's outcome, when this returns the
+ * device makes no further access for @arg. A command that failed without
+ * stopping the device (refused operand...) stops it now.
+ *
+ * Return: 0 when the command itself did it, else the errno of its failure.
+ */
+int svacc_cmd_quiesce(struct svacc_device *sdev, u32 cmd, u64 arg)
+{
+	int ret = svacc_cmd(sdev, cmd, arg);
+
+	/* timed out: stopped already; halted, disabled or gone: quiet */
+	if (ret == -EINVAL || ret == -EOPNOTSUPP) {
+		dev_err(svacc_dev(sdev), "command %#x (%#llx) refused (%d): resetting the device\n",
+			cmd, arg, ret);
+		svacc_hw_stop(sdev);
+	}
+	trace_svacc_drain(sdev, cmd, arg, ret);
+	return ret;
+}
+
+/**
  * svacc_wq_hw_enable() - program and enable a WQ
  * @wq: WQ, configuration in place
  * @pasid: PASID for a dedicated WQ (ignored for shared WQs)
+ *
+ * The configuration registers take writes only while the WQ is disabled:
+ * both are read back, so that a WQ the device still runs under an older
+ * PASID is never handed on.
  *
  * Caller holds &svacc_device.wq_mutex.
  *
@@ -104,13 +146,21 @@ out:
 int svacc_wq_hw_enable(struct svacc_wq *wq, u32 pasid)
 {
 	struct svacc_device *sdev = wq->sdev;
+	u32 cfg1 = wq->dedicated ? FIELD_PREP(SVACC_WQCFG1_PASID, pasid) : 0;
 	u32 err;
 	int ret;
 
 	lockdep_assert_held(&sdev->wq_mutex);
+	if (readl(svacc_wqcfg(wq, SVACC_WQSTS)) & SVACC_WQSTS_ENABLED) {
+		dev_err(svacc_dev(sdev), "wq%u still enabled in the device: resetting it\n",
+			wq->idx);
+		svacc_hw_stop(sdev);
+		return -EIO;
+	}
 	svacc_wq_write_cfg0(wq);
-	writel(wq->dedicated ? FIELD_PREP(SVACC_WQCFG1_PASID, pasid) : 0,
-	       svacc_wqcfg(wq, SVACC_WQCFG1));
+	writel(cfg1, svacc_wqcfg(wq, SVACC_WQCFG1));
+	if (readl(svacc_wqcfg(wq, SVACC_WQCFG1)) != cfg1)
+		return -EIO;
 
 	ret = svacc_cmd(sdev, SVACC_CMD_ENABLE_WQ, wq->idx);
 	if (!ret && !(readl(svacc_wqcfg(wq, SVACC_WQSTS)) & SVACC_WQSTS_ENABLED))
@@ -131,28 +181,42 @@ int svacc_wq_hw_enable(struct svacc_wq *wq, u32 pasid)
 }
 
 /**
- * svacc_wq_hw_disable() - disable a WQ after its queued work completed
+ * svacc_wq_hw_disable() - disable a WQ
  * @wq: WQ
+ * @discard: drop its queued work (ABORT_WQ) instead of completing it
  *
- * DISABLE_WQ stops accepting and completes everything queued. Caller holds
- * &svacc_device.wq_mutex.
+ * When this returns the device makes no further access for the WQ's
+ * descriptors, whatever happened: a command that fails stops the device.
+ * Caller holds &svacc_device.wq_mutex.
  *
- * Return: 0 or a negative errno from the command.
+ * Return: 0 or a negative errno from the commands.
  */
-int svacc_wq_hw_disable(struct svacc_wq *wq)
+int svacc_wq_hw_disable(struct svacc_wq *wq, bool discard)
 {
-	int ret;
+	struct svacc_device *sdev = wq->sdev;
+	int ret = 0;
 
-	lockdep_assert_held(&wq->sdev->wq_mutex);
-	if (!wq->hw_enabled)
-		return 0;
-	ret = svacc_cmd(wq->sdev, SVACC_CMD_DISABLE_WQ, wq->idx);
-	/* Even on failure no new descriptor may use this configuration. */
+	lockdep_assert_held(&sdev->wq_mutex);
+	/* No new descriptor may use this configuration from now on. */
 	spin_lock(&wq->portal_lock);
 	wq->hw_enabled = false;
 	spin_unlock(&wq->portal_lock);
+	if (!(readl(svacc_wqcfg(wq, SVACC_WQSTS)) & SVACC_WQSTS_ENABLED)) {
+		/* never enabled, or stopped by a reset: nothing runs */
+		writel(0, svacc_wqcfg(wq, SVACC_WQCFG1));
+		return 0;
+	}
+
+	if (discard)
+		ret = svacc_cmd_quiesce(sdev, SVACC_CMD_ABORT_WQ, wq->idx);
+	ret = ret ?: svacc_cmd_quiesce(sdev, SVACC_CMD_DISABLE_WQ, wq->idx);
+	if (!ret && (readl(svacc_wqcfg(wq, SVACC_WQSTS)) & SVACC_WQSTS_ENABLED)) {
+		dev_err(svacc_dev(sdev), "wq%u still enabled after DISABLE_WQ: resetting the device\n",
+			wq->idx);
+		svacc_hw_stop(sdev);
+		ret = -EIO;
+	}
 	writel(0, svacc_wqcfg(wq, SVACC_WQCFG1));
-	trace_svacc_drain(wq->sdev, SVACC_CMD_DISABLE_WQ, wq->idx, ret);
 	return ret;
 }
 
@@ -211,6 +275,8 @@ int svacc_hw_init(struct svacc_device *sdev)
 	sdev->total_wq_depth = FIELD_GET(SVACC_CAP_WQ_TOTAL_DEPTH, capwq);
 	sdev->max_transfer_shift = min_t(u32, FIELD_GET(SVACC_LIMITS_XFER_SHIFT, limits), 32);
 	sdev->max_batch = FIELD_GET(SVACC_LIMITS_MAX_BATCH, limits);
+	/* 0: a device from before the field, which translated 47 bits */
+	sdev->va_bits = min_t(u32, FIELD_GET(SVACC_XLATE_VA_BITS, sdev->cap_xlate) ?: 47, 56);
 	if (!sdev->num_wqs || sdev->total_wq_depth < sdev->num_wqs) {
 		dev_err(dev, "no usable work queues (CAP_WQ %#x)\n", capwq);
 		return -ENODEV;
@@ -298,7 +364,7 @@ void svacc_hw_disable(struct svacc_device *sdev)
 		return;
 	mutex_lock(&sdev->wq_mutex);
 	for (i = 0; i < sdev->num_wqs; i++)
-		svacc_wq_hw_disable(&sdev->wqs[i]);
+		svacc_wq_hw_disable(&sdev->wqs[i], true);
 	mutex_unlock(&sdev->wq_mutex);
 
 	ctrl = readl(sdev->regs + SVACC_GENCTRL);
@@ -306,22 +372,22 @@ void svacc_hw_disable(struct svacc_device *sdev)
 	sdev->hw_enabled = false;
 }
 
-/* sysfs: wq/wqN/{mode,size,priority,enabled,state,occupancy} */
+/*
+ * sysfs: one attribute group per WQ, wqN/{mode,size,priority,enabled,
+ * state,occupancy}, on the PCI device. The number of WQs is the device's,
+ * so the groups are made at probe, each attribute a dev_ext_attribute
+ * whose var is its WQ.
+ */
 
-struct svacc_wq_kobj {
-	struct kobject kobj;
-	struct svacc_wq *wq;
-};
-
-static struct svacc_wq *kobj_to_wq(struct kobject *kobj)
+static struct svacc_wq *attr_to_wq(struct device_attribute *attr)
 {
-	return container_of(kobj, struct svacc_wq_kobj, kobj)->wq;
+	return container_of(attr, struct dev_ext_attribute, attr)->var;
 }
 
-static ssize_t mode_show(struct kobject *kobj, struct kobj_attribute *attr,
+static ssize_t mode_show(struct device *dev, struct device_attribute *attr,
 			 char *buf)
 {
-	return sysfs_emit(buf, "%s\n", kobj_to_wq(kobj)->dedicated ? "dedicated" : "shared");
+	return sysfs_emit(buf, "%s\n", attr_to_wq(attr)->dedicated ? "dedicated" : "shared");
 }
 
 /* Configuration may change only while the WQ is disabled and unclaimed. */
@@ -335,10 +401,10 @@ static int svacc_wq_lock_idle(struct svacc_wq *wq)
 	return 0;
 }
 
-static ssize_t mode_store(struct kobject *kobj, struct kobj_attribute *attr,
+static ssize_t mode_store(struct device *dev, struct device_attribute *attr,
 			  const char *buf, size_t count)
 {
-	struct svacc_wq *wq = kobj_to_wq(kobj);
+	struct svacc_wq *wq = attr_to_wq(attr);
 	bool dedicated;
 	int ret;
 
@@ -352,21 +418,24 @@ static ssize_t mode_store(struct kobject *kobj, struct kobj_attribute *attr,
 	ret = svacc_wq_lock_idle(wq);
 	if (ret)
 		return ret;
+	/* the submit path reads it under the portal lock */
+	spin_lock(&wq->portal_lock);
 	wq->dedicated = dedicated;
+	spin_unlock(&wq->portal_lock);
 	mutex_unlock(&wq->sdev->wq_mutex);
 	return count;
 }
 
-static ssize_t size_show(struct kobject *kobj, struct kobj_attribute *attr,
+static ssize_t size_show(struct device *dev, struct device_attribute *attr,
 			 char *buf)
 {
-	return sysfs_emit(buf, "%u\n", kobj_to_wq(kobj)->size);
+	return sysfs_emit(buf, "%u\n", attr_to_wq(attr)->size);
 }
 
-static ssize_t size_store(struct kobject *kobj, struct kobj_attribute *attr,
+static ssize_t size_store(struct device *dev, struct device_attribute *attr,
 			  const char *buf, size_t count)
 {
-	struct svacc_wq *wq = kobj_to_wq(kobj);
+	struct svacc_wq *wq = attr_to_wq(attr);
 	u16 size;
 	int ret;
 
@@ -384,16 +453,16 @@ static ssize_t size_store(struct kobject *kobj, struct kobj_attribute *attr,
 	return count;
 }
 
-static ssize_t priority_show(struct kobject *kobj, struct kobj_attribute *attr,
+static ssize_t priority_show(struct device *dev, struct device_attribute *attr,
 			     char *buf)
 {
-	return sysfs_emit(buf, "%u\n", kobj_to_wq(kobj)->priority);
+	return sysfs_emit(buf, "%u\n", attr_to_wq(attr)->priority);
 }
 
-static ssize_t priority_store(struct kobject *kobj, struct kobj_attribute *attr,
+static ssize_t priority_store(struct device *dev, struct device_attribute *attr,
 			      const char *buf, size_t count)
 {
-	struct svacc_wq *wq = kobj_to_wq(kobj);
+	struct svacc_wq *wq = attr_to_wq(attr);
 	u8 prio;
 	int ret;
 
@@ -411,20 +480,20 @@ static ssize_t priority_store(struct kobject *kobj, struct kobj_attribute *attr,
 	return count;
 }
 
-static ssize_t enabled_show(struct kobject *kobj, struct kobj_attribute *attr,
+static ssize_t enabled_show(struct device *dev, struct device_attribute *attr,
 			    char *buf)
 {
-	return sysfs_emit(buf, "%d\n", kobj_to_wq(kobj)->enabled);
+	return sysfs_emit(buf, "%d\n", attr_to_wq(attr)->enabled);
 }
 
 /*
  * Shared WQ: enable or disable it in hardware (disabling completes the
  * queued work first). Dedicated WQ: allow or forbid claims.
  */
-static ssize_t enabled_store(struct kobject *kobj, struct kobj_attribute *attr,
+static ssize_t enabled_store(struct device *dev, struct device_attribute *attr,
 			     const char *buf, size_t count)
 {
-	struct svacc_wq *wq = kobj_to_wq(kobj);
+	struct svacc_wq *wq = attr_to_wq(attr);
 	struct svacc_device *sdev = wq->sdev;
 	bool enable;
 	int ret;
@@ -440,7 +509,7 @@ static ssize_t enabled_store(struct kobject *kobj, struct kobj_attribute *attr,
 		if (enable && !wq->hw_enabled)
 			ret = svacc_wq_hw_enable(wq, 0);
 		else if (!enable)
-			ret = svacc_wq_hw_disable(wq);
+			ret = svacc_wq_hw_disable(wq, false);
 	}
 	if (!ret)
 		wq->enabled = enable;
@@ -448,84 +517,69 @@ static ssize_t enabled_store(struct kobject *kobj, struct kobj_attribute *attr,
 	return ret ?: count;
 }
 
-static ssize_t state_show(struct kobject *kobj, struct kobj_attribute *attr,
+static ssize_t state_show(struct device *dev, struct device_attribute *attr,
 			  char *buf)
 {
-	struct svacc_wq *wq = kobj_to_wq(kobj);
+	struct svacc_wq *wq = attr_to_wq(attr);
 
 	if (wq->owner)
 		return sysfs_emit(buf, "claimed\n");
 	return sysfs_emit(buf, "%s\n", wq->hw_enabled ? "enabled" : "disabled");
 }
 
-static ssize_t occupancy_show(struct kobject *kobj, struct kobj_attribute *attr,
+static ssize_t occupancy_show(struct device *dev, struct device_attribute *attr,
 			      char *buf)
 {
-	struct svacc_wq *wq = kobj_to_wq(kobj);
+	struct svacc_wq *wq = attr_to_wq(attr);
 	u32 sts = readl(svacc_wqcfg(wq, SVACC_WQSTS));
 
 	return sysfs_emit(buf, "%lu\n", FIELD_GET(SVACC_WQSTS_OCCUPANCY, sts));
 }
 
-static struct kobj_attribute svacc_wq_attr_mode = __ATTR_RW(mode);
-static struct kobj_attribute svacc_wq_attr_size = __ATTR_RW(size);
-static struct kobj_attribute svacc_wq_attr_priority = __ATTR_RW(priority);
-static struct kobj_attribute svacc_wq_attr_enabled = __ATTR_RW(enabled);
-static struct kobj_attribute svacc_wq_attr_state = __ATTR_RO(state);
-static struct kobj_attribute svacc_wq_attr_occupancy = __ATTR_RO(occupancy);
-
-static struct attribute *svacc_wq_attrs[] = {
-	&svacc_wq_attr_mode.attr,
-	&svacc_wq_attr_size.attr,
-	&svacc_wq_attr_priority.attr,
-	&svacc_wq_attr_enabled.attr,
-	&svacc_wq_attr_state.attr,
-	&svacc_wq_attr_occupancy.attr,
-	NULL
-};
-ATTRIBUTE_GROUPS(svacc_wq);
-
-static void svacc_wq_kobj_release(struct kobject *kobj)
-{
-	kfree(container_of(kobj, struct svacc_wq_kobj, kobj));
-}
-
-static const struct kobj_type svacc_wq_ktype = {
-	.release = svacc_wq_kobj_release,
-	.sysfs_ops = &kobj_sysfs_ops,
-	.default_groups = svacc_wq_groups,
+/* Every WQ's group has these, in this order */
+static const struct device_attribute svacc_wq_attrs[SVACC_WQ_NR_ATTRS] = {
+	__ATTR_RW(mode),
+	__ATTR_RW(size),
+	__ATTR_RW(priority),
+	__ATTR_RW(enabled),
+	__ATTR_RO(state),
+	__ATTR_RO(occupancy),
 };
 
 /**
- * svacc_sysfs_init() - create wq/wqN directories under the PCI device
+ * svacc_sysfs_init() - add the wqN attribute groups to the PCI device
  * @sdev: device
  *
  * Return: 0 or a negative errno.
  */
 int svacc_sysfs_init(struct svacc_device *sdev)
 {
-	unsigned int i;
+	unsigned int i, j;
 	int ret;
 
-	sdev->wq_root = kobject_create_and_add("wq", &svacc_dev(sdev)->kobj);
-	if (!sdev->wq_root)
-		return -ENOMEM;
-
 	for (i = 0; i < sdev->num_wqs; i++) {
-		struct svacc_wq_kobj *wk = kzalloc_obj(*wk);
+		struct svacc_wq *wq = &sdev->wqs[i];
+		struct svacc_wq_sysfs *ws = kzalloc_obj(*ws);
 
-		if (!wk) {
+		if (!ws) {
 			ret = -ENOMEM;
 			goto err;
 		}
-		wk->wq = &sdev->wqs[i];
-		ret = kobject_init_and_add(&wk->kobj, &svacc_wq_ktype,
-					   sdev->wq_root, "wq%u", i);
+		for (j = 0; j < SVACC_WQ_NR_ATTRS; j++) {
+			ws->attrs[j].attr = svacc_wq_attrs[j];
+			sysfs_attr_init(&ws->attrs[j].attr.attr);
+			ws->attrs[j].var = wq;
+			ws->ptrs[j] = &ws->attrs[j].attr.attr;
+		}
+		snprintf(ws->name, sizeof(ws->name), "wq%u", i);
+		ws->group.name = ws->name;
+		ws->group.attrs = ws->ptrs;
+		ret = sysfs_create_group(&svacc_dev(sdev)->kobj, &ws->group);
 		if (ret) {
-			kobject_put(&wk->kobj);
+			kfree(ws);
 			goto err;
 		}
-		sdev->wqs[i].kobj = &wk->kobj;
+		wq->sysfs = ws;
 	}
 	return 0;
 
@@ -535,7 +589,7 @@ err:
 }
 
 /**
- * svacc_sysfs_fini() - remove the wq directories
+ * svacc_sysfs_fini() - remove the wqN attribute groups
  * @sdev: device
  *
  * Waits for running show/store calls: afterwards none touches @sdev.
@@ -545,12 +599,12 @@ void svacc_sysfs_fini(struct svacc_device *sdev)
 	unsigned int i;
 
 	for (i = 0; i < sdev->num_wqs; i++) {
-		if (!sdev->wqs[i].kobj)
+		struct svacc_wq *wq = &sdev->wqs[i];
+
+		if (!wq->sysfs)
 			continue;
-		kobject_del(sdev->wqs[i].kobj);
-		kobject_put(sdev->wqs[i].kobj);
-		sdev->wqs[i].kobj = NULL;
+		sysfs_remove_group(&svacc_dev(sdev)->kobj, &wq->sysfs->group);
+		kfree(wq->sysfs);
+		wq->sysfs = NULL;
 	}
-	kobject_put(sdev->wq_root);
-	sdev->wq_root = NULL;
 }

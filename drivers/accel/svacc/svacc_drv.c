@@ -10,6 +10,7 @@
  */
 #include <linux/module.h>
 #include <linux/pci.h>
+#include <linux/workqueue.h>
 
 #include <drm/drm_accel.h>
 #include <drm/drm_drv.h>
@@ -23,6 +24,16 @@
 bool svacc_force_hmm;
 module_param_named(force_hmm, svacc_force_hmm, bool, 0444);
 MODULE_PARM_DESC(force_hmm, "Do not use SVA even where available (device page table mode)");
+
+unsigned int svacc_max_contexts_per_user = 64;
+module_param_named(max_contexts_per_user, svacc_max_contexts_per_user, uint, 0644);
+MODULE_PARM_DESC(max_contexts_per_user,
+		 "Open files a user other than an administrator may have per device (default 64)");
+
+unsigned int svacc_max_wqs_per_user;
+module_param_named(max_wqs_per_user, svacc_max_wqs_per_user, uint, 0644);
+MODULE_PARM_DESC(max_wqs_per_user,
+		 "Dedicated WQs a user other than an administrator may claim per device (0: half of them, rounded up)");
 
 static int svacc_ioctl_get_info(struct drm_device *drm, void *data,
 				struct drm_file *file)
@@ -52,6 +63,7 @@ static int svacc_ioctl_get_info(struct drm_device *drm, void *data,
 	mutex_unlock(&sdev->wq_mutex);
 	info->max_transfer_shift = sdev->max_transfer_shift;
 	info->max_batch = sdev->max_batch;
+	info->reset_epoch = atomic_read(&sdev->reset_epoch);
 	info->ops = sdev->cap_ops;
 	return 0;
 }
@@ -91,6 +103,7 @@ static int svacc_ioctl_get_counters(struct drm_device *drm, void *data,
 	c->hmm_pages_mapped = atomic64_read(&sdev->hmm.pages_mapped);
 	c->hmm_invalidations = atomic64_read(&sdev->hmm.invalidations);
 	c->hmm_huge_mappings = atomic64_read(&sdev->hmm.huge_mappings);
+	c->hmm_pt_pages = atomic64_read(&sdev->hmm.pt_pages);
 	return 0;
 }
 
@@ -103,13 +116,52 @@ static const struct drm_ioctl_desc svacc_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(SVACC_GET_COUNTERS, svacc_ioctl_get_counters, 0),
 };
 
+/*
+ * Core ioctls that assume what an accel file without GEM never has, and
+ * that the DRM core lets any opener call: DRM_IOCTL_GET_UNIQUE and
+ * DRM_IOCTL_GET_MAGIC read the file's DRM master (a NULL dereference);
+ * the PRIME handle ioctls take the file's GEM handle table, which only
+ * drm_gem_open() initialises (lockdep: a lock that was never initialised).
+ * Refused here.
+ */
+static bool svacc_ioctl_refused(unsigned int cmd)
+{
+	unsigned int nr = DRM_IOCTL_NR(cmd);
+
+	return DRM_IOCTL_TYPE(cmd) == DRM_IOCTL_BASE &&
+	       (nr == DRM_IOCTL_NR(DRM_IOCTL_GET_UNIQUE) ||
+		nr == DRM_IOCTL_NR(DRM_IOCTL_GET_MAGIC) ||
+		nr == DRM_IOCTL_NR(DRM_IOCTL_PRIME_HANDLE_TO_FD) ||
+		nr == DRM_IOCTL_NR(DRM_IOCTL_PRIME_FD_TO_HANDLE));
+}
+
+static long svacc_unlocked_ioctl(struct file *filp, unsigned int cmd,
+				 unsigned long arg)
+{
+	if (svacc_ioctl_refused(cmd))
+		return -EOPNOTSUPP;
+	return drm_ioctl(filp, cmd, arg);
+}
+
+#ifdef CONFIG_COMPAT
+static long svacc_compat_ioctl(struct file *filp, unsigned int cmd,
+			       unsigned long arg)
+{
+	if (svacc_ioctl_refused(cmd))
+		return -EOPNOTSUPP;
+	return drm_compat_ioctl(filp, cmd, arg);
+}
+#else
+#define svacc_compat_ioctl NULL
+#endif
+
 /* DRM_ACCEL_FOPS with our own poll and mmap; no GEM, no DRM events. */
 static const struct file_operations svacc_fops = {
 	.owner = THIS_MODULE,
 	.open = accel_open,
 	.release = drm_release,
-	.unlocked_ioctl = drm_ioctl,
-	.compat_ioctl = drm_compat_ioctl,
+	.unlocked_ioctl = svacc_unlocked_ioctl,
+	.compat_ioctl = svacc_compat_ioctl,
 	.poll = svacc_poll,
 	.llseek = noop_llseek,
 	.mmap = svacc_mmap,
@@ -201,12 +253,14 @@ static int svacc_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 
 	ret = drmm_mutex_init(&sdev->drm, &sdev->wq_mutex);
 	ret = ret ?: drmm_mutex_init(&sdev->drm, &sdev->cmd_lock);
+	ret = ret ?: drmm_mutex_init(&sdev->drm, &sdev->prs_lock);
 	ret = ret ?: drmm_mutex_init(&sdev->drm, &sdev->mode_lock);
 	ret = ret ?: drmm_mutex_init(&sdev->drm, &sdev->ctx_lock);
 	if (ret)
 		return ret;
 	INIT_LIST_HEAD(&sdev->ctxs);
 	init_waitqueue_head(&sdev->compl_wait);
+	svacc_reset_init(sdev);
 	atomic64_set(&sdev->compl_seq, 0);
 	atomic64_set(&sdev->misc_irqs, 0);
 	atomic64_set(&sdev->swerrs, 0);
@@ -214,7 +268,8 @@ static int svacc_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	ret = pcim_enable_device(pdev);
 	if (ret)
 		return ret;
-	ret = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(64));
+	/* Bus addresses in the device's tables and registers: bits 51:0 */
+	ret = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(52));
 	if (ret)
 		return ret;
 	ret = svacc_map_bars(sdev);
@@ -245,6 +300,7 @@ err_mode:
 	writel(SVACC_INT_ALL, sdev->regs + SVACC_INTMASK);
 	svacc_irq_fini(sdev);
 	svacc_mode_remove(sdev);
+	svacc_reset_fini(sdev);
 	return ret;
 }
 
@@ -264,6 +320,8 @@ static void svacc_remove(struct pci_dev *pdev)
 	mutex_lock(&sdev->mode_lock);
 	svacc_mode_remove(sdev);
 	mutex_unlock(&sdev->mode_lock);
+	/* Last: anything above may stop the device and queue a restart */
+	svacc_reset_fini(sdev);
 }
 
 static const struct pci_device_id svacc_pci_ids[] = {
@@ -277,9 +335,39 @@ static struct pci_driver svacc_pci_driver = {
 	.id_table = svacc_pci_ids,
 	.probe = svacc_probe,
 	.remove = svacc_remove,
+	.err_handler = &svacc_err_handlers,
 	.dev_groups = svacc_dev_groups,
 };
-module_pci_driver(svacc_pci_driver);
+
+/*
+ * The driver's work: device recovery, the HMM fault queue dispatch and each
+ * context's fault resolution. Unbound, so that contexts fault in parallel;
+ * a module's own, because a context's fault work may outlive its device
+ * (a fault that blocks in a filesystem holds module unload, never a device
+ * removal or a close()).
+ */
+struct workqueue_struct *svacc_workqueue;
+
+static int __init svacc_init(void)
+{
+	int ret;
+
+	svacc_workqueue = alloc_workqueue("svacc", WQ_UNBOUND, 0);
+	if (!svacc_workqueue)
+		return -ENOMEM;
+	ret = pci_register_driver(&svacc_pci_driver);
+	if (ret)
+		destroy_workqueue(svacc_workqueue);
+	return ret;
+}
+module_init(svacc_init);
+
+static void __exit svacc_exit(void)
+{
+	pci_unregister_driver(&svacc_pci_driver);
+	destroy_workqueue(svacc_workqueue);
+}
+module_exit(svacc_exit);
 
 MODULE_DESCRIPTION("svacc shared-virtual-addressing accelerator");
 MODULE_LICENSE("GPL");

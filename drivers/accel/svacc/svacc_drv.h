@@ -12,14 +12,16 @@
 #ifndef _SVACC_DRV_H_
 #define _SVACC_DRV_H_
 
-#include <linux/kobject.h>
+#include <linux/device.h>
 #include <linux/list.h>
 #include <linux/mmu_notifier.h>
 #include <linux/mutex.h>
 #include <linux/pci.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/uidgid.h>
 #include <linux/wait.h>
+#include <linux/workqueue.h>
 
 #include <drm/drm_device.h>
 #include <drm/drm_file.h>
@@ -37,18 +39,20 @@ struct svacc_xlate_ops;
  * struct svacc_wq - one work queue
  * @sdev: the device
  * @idx: WQ index
- * @dedicated: mode (WQCFG0.MODE)
+ * @dedicated: mode (WQCFG0.MODE); changed under wq_mutex and portal_lock
  * @size: depth (WQCFG0.SIZE)
  * @priority: WQCFG0.PRIORITY
  * @enabled: shared: enabled in hardware; dedicated: may be claimed
  * @hw_enabled: WQSTS.ENABLED as last set by the driver
  * @owner: dedicated: the claiming context, or NULL
+ * @claim_gen: bumped by every claim; a portal mapping serves one claim
+ * @releasing: released by its owner, its queued work still draining
  * @portal_lock: serialises the privileged portal (shared WQs)
  * @pcommits: commit count of the privileged portal after our last commit
  * @irq_cpu: CPU the WQ's completion vector is steered to, or -1
  * @uportal: kernel mapping of the user portal page
  * @pportal: kernel mapping of the privileged portal page
- * @kobj: sysfs directory wqN
+ * @sysfs: its sysfs attribute group, wqN
  *
  * Configuration and claims are protected by &svacc_device.wq_mutex.
  */
@@ -61,12 +65,30 @@ struct svacc_wq {
 	bool enabled;
 	bool hw_enabled;
 	struct svacc_ctx *owner;
+	u64 claim_gen;
+	bool releasing;
 	spinlock_t portal_lock; /* privileged portal + SUBMIT_STATUS */
 	u16 pcommits;
 	int irq_cpu;
 	void __iomem *uportal;
 	void __iomem *pportal;
-	struct kobject *kobj;
+	struct svacc_wq_sysfs *sysfs;
+};
+
+#define SVACC_WQ_NR_ATTRS	6
+
+/**
+ * struct svacc_wq_sysfs - the attribute group wqN of one WQ
+ * @attrs: its attributes, each pointing at the WQ
+ * @ptrs: @attrs for the group, NULL-terminated
+ * @group: the group, named @name
+ * @name: "wqN"
+ */
+struct svacc_wq_sysfs {
+	struct dev_ext_attribute attrs[SVACC_WQ_NR_ATTRS];
+	struct attribute *ptrs[SVACC_WQ_NR_ATTRS + 1];
+	struct attribute_group group;
+	char name[16];
 };
 
 /**
@@ -83,10 +105,11 @@ struct svacc_wq {
  * @total_wq_depth: CAP_WQ.TOTAL_WQ_DEPTH
  * @max_transfer_shift: CAP_LIMITS log2 max transfer
  * @max_batch: CAP_LIMITS max batch descriptors
+ * @va_bits: CAP_XLATE.VA_BITS: the device translates addresses below 2^va_bits
  * @wqs: @num_wqs work queues
  * @wq_mutex: WQ configuration, enable state and claims
- * @wq_root: sysfs directory "wq" holding one wqN per WQ
  * @cmd_lock: one device command at a time
+ * @prs_lock: one PRS_PENDING query at a time
  * @xlate: translation mode in use, NULL when none is available
  * @mode_reason: &enum drm_svacc_mode_reason
  * @mode_errno: positive errno behind @mode_reason
@@ -94,6 +117,12 @@ struct svacc_wq {
  * @mode_lock: protects the lazy mode decision
  * @mode_decided: @xlate/@mode_reason are final
  * @hw_enabled: GENCTRL.ENABLE was set by the driver
+ * @stopped: the device was reset and awaits its restart (svacc_reset.c)
+ * @in_flr: an FLR or PCI error recovery is under way (no restart work)
+ * @reset_epoch: 1 + the number of device resets since probe
+ * @reset_lock: orders device resets against fault responses (fault ids
+ *	start again after a reset)
+ * @recover_work: restarts a stopped device
  * @xlate_priv: per-device state of the translation mode
  * @ctx_lock: protects @ctxs
  * @ctxs: open contexts
@@ -104,6 +133,8 @@ struct svacc_wq {
  * @hmm: HMM mirror statistics (&struct drm_svacc_counters hmm_*)
  * @nvecs: MSI-X vectors allocated
  * @irqs_requested: number of vectors with a handler
+ * @test_mmap_delay_ms: debugfs, test only: sleep at the end of a portal
+ *	mmap(), widening the window before the mapping is published
  */
 struct svacc_device {
 	struct drm_device drm;
@@ -119,11 +150,12 @@ struct svacc_device {
 	unsigned int total_wq_depth;
 	unsigned int max_transfer_shift;
 	unsigned int max_batch;
+	unsigned int va_bits;
 
 	struct svacc_wq *wqs;
 	struct mutex wq_mutex; /* WQ config and claims */
-	struct kobject *wq_root;
 	struct mutex cmd_lock; /* CMD/CMDARG/CMDSTS */
+	struct mutex prs_lock; /* PRS_PASID/PRS_PENDING */
 
 	const struct svacc_xlate_ops *xlate;
 	enum drm_svacc_mode_reason mode_reason;
@@ -132,6 +164,11 @@ struct svacc_device {
 	struct mutex mode_lock; /* lazy mode decision */
 	bool mode_decided;
 	bool hw_enabled;
+	bool stopped;
+	bool in_flr;
+	atomic_t reset_epoch;
+	spinlock_t reset_lock; /* reset vs. FAULT_RESP */
+	struct work_struct recover_work;
 	void *xlate_priv;
 
 	struct mutex ctx_lock; /* ctxs list */
@@ -147,10 +184,12 @@ struct svacc_device {
 		atomic64_t pages_mapped;
 		atomic64_t invalidations;
 		atomic64_t huge_mappings;
+		atomic64_t pt_pages;
 	} hmm;
 
 	unsigned int nvecs;
 	unsigned int irqs_requested;
+	u32 test_mmap_delay_ms;
 };
 
 /**
@@ -158,6 +197,7 @@ struct svacc_device {
  * @sdev: the device
  * @file: the DRM file
  * @mm: the opener's address space (grabbed); every call must come from it
+ * @uid: the opener's user, for the per-user limits
  * @node: entry in &svacc_device.ctxs
  * @xlate_priv: per-context state of the translation mode
  * @pasid: PASID (SVA) or device context id (HMM)
@@ -173,6 +213,7 @@ struct svacc_ctx {
 	struct svacc_device *sdev;
 	struct drm_file *file;
 	struct mm_struct *mm;
+	kuid_t uid;
 	struct list_head node;
 	void *xlate_priv;
 	u32 pasid;
@@ -196,19 +237,29 @@ static inline struct device *svacc_dev(struct svacc_device *sdev)
 }
 
 /* svacc_drv.c */
+extern struct workqueue_struct *svacc_workqueue;
 extern bool svacc_force_hmm;
+extern unsigned int svacc_max_contexts_per_user;
+extern unsigned int svacc_max_wqs_per_user;
 
 /* svacc_device.c */
 int svacc_hw_init(struct svacc_device *sdev);
 int svacc_hw_enable(struct svacc_device *sdev, u32 mode);
 void svacc_hw_disable(struct svacc_device *sdev);
 int svacc_cmd(struct svacc_device *sdev, u32 cmd, u64 arg);
+int svacc_cmd_quiesce(struct svacc_device *sdev, u32 cmd, u64 arg);
 int svacc_wq_hw_enable(struct svacc_wq *wq, u32 pasid);
-int svacc_wq_hw_disable(struct svacc_wq *wq);
+int svacc_wq_hw_disable(struct svacc_wq *wq, bool discard);
 void svacc_wqs_enable_shared(struct svacc_device *sdev);
 u64 svacc_read_counter(struct svacc_device *sdev, unsigned int i);
 int svacc_sysfs_init(struct svacc_device *sdev);
 void svacc_sysfs_fini(struct svacc_device *sdev);
+
+/* svacc_reset.c */
+extern const struct pci_error_handlers svacc_err_handlers;
+void svacc_hw_stop(struct svacc_device *sdev);
+void svacc_reset_init(struct svacc_device *sdev);
+void svacc_reset_fini(struct svacc_device *sdev);
 
 /* svacc_ctx.c */
 int svacc_ctx_open(struct drm_device *drm, struct drm_file *file);
@@ -222,6 +273,7 @@ const char *svacc_mode_reason_name(enum drm_svacc_mode_reason reason);
 
 /* svacc_submit.c */
 int svacc_ioctl_submit(struct drm_device *drm, void *data, struct drm_file *file);
+bool svacc_user_range_ok(struct svacc_device *sdev, u64 addr, u64 len);
 
 /* svacc_wq.c */
 int svacc_ioctl_wq_claim(struct drm_device *drm, void *data, struct drm_file *file);

@@ -2,31 +2,44 @@
 /*
  * svacc DEVPT mode: the CPU page table mirrored into the device's own with
  * HMM, for when SVA is not available (no PASID/ATS/PRI, no IOMMU, or a
- * kernel that refuses SVA).
+ * kernel or IOMMU that refuses SVA).
  *
  * Each context gets a context-table entry (its id plays the PASID's role)
  * and a four-level device page table in DMA-coherent memory holding DMA
  * addresses of the process's pages. Device faults arrive as records in the
- * fault queue; the misc interrupt thread only queues a work item, which
- * resolves them in batches with hmm_range_fault() (with fault-around), maps
+ * fault queue. A dispatcher work item only reads the queue and hands each
+ * record to its context; each context resolves its own faults in its own
+ * work item, in batches, with hmm_range_fault() (and fault-around), maps
  * the pages with the DMA API and resumes the parked descriptors. Resolving
- * may sleep for long (reclaim, swap-in, file I/O): it runs in an ordered
- * workqueue, not in the real-time interrupt thread that also reports
- * software errors and halts. An interval notifier over the whole
- * address space clears device entries, invalidates the device TLB and
- * unmaps the pages whenever the CPU mapping changes.
+ * may sleep for long, or forever (a FUSE file whose server never answers):
+ * one context's fault never holds up another's, and nothing that tears a
+ * context down waits for its faults. A torn-down context is marked dead:
+ * its late results and responses are dropped, and it is freed when its
+ * last fault work lets go of it.
  *
- * One notifier per context covers the whole user address space rather
- * than one per range the device touched: the device faults anywhere, like
- * a CPU, and per-range notifiers would have to be inserted from the fault
- * path and kept in step with VMAs that come and go. The cost is a callback
- * for every CPU invalidation of the process, which walks only the
- * populated part of the device table (as lib/test_hmm.c does).
+ * An interval notifier over the address space the device can reach clears
+ * device entries, invalidates the device TLB and unmaps the pages whenever
+ * the CPU mapping changes; page-table pages left empty are freed then.
+ * Page-table pages are charged to the memory cgroup of the address space
+ * and capped per context: a context over the cap starts afresh (its whole
+ * device table is dropped and refaulted), and one its cgroup refuses
+ * memory gets PAGE_FAULT.
+ *
+ * One notifier per context covers the whole range rather than one per
+ * range the device touched: the device faults anywhere, like a CPU, and
+ * per-range notifiers would have to be inserted from the fault path and
+ * kept in step with VMAs that come and go. The cost is a callback for
+ * every CPU invalidation of the process, which walks only the populated
+ * part of the device table (as lib/test_hmm.c does).
  *
  * A fault fills its fault-around window (faulting pages in, like GPU
  * mirrors), with write access only for a write fault on a writable VMA: a
- * read fault never breaks COW nor grants the device write access. Faults
- * that cannot be allowed (no VMA, no permission, the mm is gone) answer
+ * read fault never breaks COW nor grants the device write access.
+ * Read-only pages are mapped DMA_TO_DEVICE (so mapping one page at many
+ * addresses is fine); the shared zero page, which reads of untouched
+ * anonymous memory return, is mapped once per device.
+ * Faults that cannot be allowed (no VMA, no permission, beyond the
+ * device's address width, the mm is gone, no memory for the table) answer
  * FAIL and the descriptor completes with PAGE_FAULT, as in SVA mode;
  * transient failures answer RETRY.
  *
@@ -41,6 +54,8 @@
 #include <linux/hmm.h>
 #include <linux/idr.h>
 #include <linux/iopoll.h>
+#include <linux/kref.h>
+#include <linux/memcontrol.h>
 #include <linux/mm.h>
 #include <linux/mmu_notifier.h>
 #include <linux/pci.h>
@@ -48,6 +63,9 @@
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
+
+#include <drm/drm_drv.h>
+#include <drm/drm_managed.h>
 
 #include "svacc_drv.h"
 #include "svacc_xlate.h"
@@ -57,120 +75,172 @@ module_param_named(fault_around, svacc_fault_around, uint, 0644);
 MODULE_PARM_DESC(fault_around,
 		 "Pages faulted in and mapped per device fault: rounded up to a power of 2, aligned, clipped to the VMA (1..512, default 16, writable)");
 
+static unsigned int svacc_max_pt_pages = 8192;
+module_param_named(max_pt_pages, svacc_max_pt_pages, uint, 0644);
+MODULE_PARM_DESC(max_pt_pages,
+		 "Device page-table pages one context may use before its table is dropped and refaulted (default 8192)");
+
 #define SVACC_HMM_CTX_ENTRIES	256
 #define SVACC_HMM_FQ_ENTRIES	256
-#define SVACC_CTX_ENTRY_SIZE	16
-#define SVACC_FAULT_REC_SIZE	32
-#define SVACC_PT_ENTRIES	512
-#define SVACC_PT_LEVELS		4
+/* Attempts at a fault whose allocations failed before it is failed */
+#define SVACC_HMM_ALLOC_TRIES	8
 #define SVACC_PT_RESERVE	8
 #define SVACC_MAX_AROUND	512
 #define SVACC_INV_TIMEOUT_US	(1 * USEC_PER_SEC)
 
-/* Context entry and page-table entry bits (hardware.rst, DEVPT mode) */
-#define SVACC_CTXE_VALID	BIT_ULL(0)
-#define SVACC_CTXE_PRIV_OK	BIT_ULL(1)
-#define SVACC_PTE_VALID		BIT_ULL(0)
-#define SVACC_PTE_WRITE		BIT_ULL(1)
-#define SVACC_PTE_LEAF		BIT_ULL(7)
-#define SVACC_PTE_ADDR		GENMASK_ULL(51, 12)
-
-/* Fault record fields */
-#define SVACC_FR_WRITE		BIT(0)
-#define SVACC_FR_READ		BIT(1)
-#define SVACC_FR_PRIV		BIT(2)
-
-struct svacc_fault_rec {
-	__le64 addr;
-	__le32 pasid;
-	__le16 flags;
-	__le16 id;
-	__le64 rsvd[2];
-};
-
-/* One 4 KiB device page table and, above level 1, its children. */
+/*
+ * One 4 KiB device page table and, above level 1, its children. @nvalid
+ * counts entries with VALID set; a table left with none is freed.
+ */
 struct svacc_pt {
 	__le64 *cpu;
 	dma_addr_t dma;
 	struct svacc_pt **child;
+	unsigned int nvalid;
+	struct list_head free_node;
 };
 
+/* The device's fault queue and the contexts its records are for. */
 struct svacc_hmm_dev {
 	struct svacc_device *sdev;
+	struct device *dev;		/* for the DMA API */
 	__le64 *ctx_table;
 	dma_addr_t ctx_dma;
 	struct svacc_fault_rec *fq;
 	dma_addr_t fq_dma;
 	u32 fq_head;
 	u32 nctx;			/* context-table entries; ids 1 .. nctx - 1 */
+	dma_addr_t zero_dma;		/* the shared zero page, read-only */
 	struct ida ids;
 	struct xarray ctxs;		/* id -> struct svacc_hmm_ctx */
-	struct mutex fault_lock;	/* fault queue; ctxs lookups vs unbind */
+	struct mutex fq_lock;		/* the fault queue */
 	spinlock_t inv_lock;		/* INV_* registers */
-	unsigned long *pfns;		/* hmm_range_fault() output, under fault_lock */
-	struct workqueue_struct *fault_wq;
-	struct work_struct fault_work;	/* drains the fault queue */
+	struct work_struct fault_work;	/* dispatches the fault queue */
 };
 
+/* One fault record, as handed to its context */
+struct svacc_fault {
+	u64 addr;
+	u16 flags;
+	u16 fault_id;
+	int epoch;			/* &svacc_device.reset_epoch when read */
+	int ret;
+};
+
+/*
+ * One context's mirror. Referenced by its binding and by its fault work
+ * while that runs; the last reference frees it.
+ */
 struct svacc_hmm_ctx {
+	struct kref ref;
 	struct svacc_hmm_dev *hdev;
-	struct svacc_ctx *ctx;
+	struct svacc_device *sdev;	/* holds a drm_dev reference */
+	struct mm_struct *mm;		/* grabbed */
+	struct mem_cgroup *memcg;	/* page tables are charged here */
 	u32 id;
+	bool dead;			/* unbound: under sdev->reset_lock */
 	struct mmu_interval_notifier notifier;
 	struct mutex pt_lock;		/* the device page table */
 	struct svacc_pt *root;
 	struct svacc_pt *reserve[SVACC_PT_RESERVE];
 	unsigned int nreserve;
+	unsigned long npt;		/* table pages, reserve included */
+	unsigned long *pfns;		/* hmm_range_fault() output */
+	spinlock_t pend_lock;		/* @pend, @npend */
+	struct svacc_fault *pend;	/* records waiting for @fault_work */
+	unsigned int npend;
+	unsigned int max_pend;
+	struct svacc_fault *batch;	/* @fault_work's copy of @pend */
+	struct work_struct fault_work;
 };
 
 static struct device *hdev_dev(struct svacc_hmm_dev *h)
 {
-	return svacc_dev(h->sdev);
+	return h->dev;
 }
 
-static struct svacc_pt *svacc_pt_alloc(struct svacc_hmm_dev *h, unsigned int level)
+static u64 svacc_hmm_limit(struct svacc_device *sdev)
 {
-	struct svacc_pt *pt = kzalloc_obj(*pt);
-
-	if (!pt)
-		return NULL;
-	pt->cpu = dma_alloc_coherent(hdev_dev(h), PAGE_SIZE, &pt->dma, GFP_KERNEL);
-	if (!pt->cpu)
-		goto err;
-	if (level > 1) {
-		pt->child = kcalloc(SVACC_PT_ENTRIES, sizeof(*pt->child), GFP_KERNEL);
-		if (!pt->child)
-			goto err_dma;
-	}
-	return pt;
-
-err_dma:
-	dma_free_coherent(hdev_dev(h), PAGE_SIZE, pt->cpu, pt->dma);
-err:
-	kfree(pt);
-	return NULL;
+	return min_t(u64, TASK_SIZE_MAX & PAGE_MASK, BIT_ULL(sdev->va_bits));
 }
 
-static void svacc_pt_free(struct svacc_hmm_dev *h, struct svacc_pt *pt)
+static struct svacc_pt *svacc_pt_alloc(struct svacc_hmm_ctx *hc)
+{
+	struct device *dev = hdev_dev(hc->hdev);
+	struct mem_cgroup *old = set_active_memcg(hc->memcg);
+	/* Fail rather than reclaim hard or OOM: the fault answers FAIL. */
+	gfp_t gfp = GFP_KERNEL_ACCOUNT | __GFP_NORETRY | __GFP_NOWARN;
+	struct svacc_pt *pt;
+
+	pt = kzalloc_obj(*pt, gfp);
+	if (!pt)
+		goto out;
+	pt->cpu = dma_alloc_coherent(dev, PAGE_SIZE, &pt->dma, gfp);
+	pt->child = kcalloc(SVACC_PT_ENTRIES, sizeof(*pt->child), gfp);
+	if (!pt->cpu || !pt->child) {
+		if (pt->cpu)
+			dma_free_coherent(dev, PAGE_SIZE, pt->cpu, pt->dma);
+		kfree(pt->child);
+		kfree(pt);
+		pt = NULL;
+	}
+out:
+	set_active_memcg(old);
+	return pt;
+}
+
+static void svacc_pt_free(struct svacc_hmm_ctx *hc, struct svacc_pt *pt)
 {
 	kfree(pt->child);
-	dma_free_coherent(hdev_dev(h), PAGE_SIZE, pt->cpu, pt->dma);
+	dma_free_coherent(hdev_dev(hc->hdev), PAGE_SIZE, pt->cpu, pt->dma);
 	kfree(pt);
+	hc->npt--;
+	atomic64_dec(&hc->sdev->hmm.pt_pages);
 }
 
-/* Reserve tables are allocated for level > 1 (with a child array); fine for any level. */
+/*
+ * Top the reserve up, outside pt_lock. -ENOSPC: the context reached its
+ * cap; -ENOMEM: its memory cgroup (or the system) refused.
+ */
 static int svacc_pt_refill(struct svacc_hmm_ctx *hc)
 {
-	while (hc->nreserve < SVACC_PT_RESERVE) {
-		struct svacc_pt *pt = svacc_pt_alloc(hc->hdev, 2);
+	unsigned int cap = max(READ_ONCE(svacc_max_pt_pages), 4U * SVACC_PT_RESERVE);
+	struct svacc_pt *pt;
+	int idx;
 
-		if (!pt)
-			return -ENOMEM;
+	for (;;) {
 		mutex_lock(&hc->pt_lock);
-		hc->reserve[hc->nreserve++] = pt;
+		if (hc->dead || hc->nreserve == SVACC_PT_RESERVE) {
+			mutex_unlock(&hc->pt_lock);
+			return 0;
+		}
+		if (hc->npt >= cap) {
+			mutex_unlock(&hc->pt_lock);
+			return -ENOSPC;
+		}
+		hc->npt++;	/* counted before it exists: the cap holds */
+		mutex_unlock(&hc->pt_lock);
+
+		/* DMA memory of a device still there (a dead context's work may run on) */
+		pt = NULL;
+		if (drm_dev_enter(&hc->sdev->drm, &idx)) {
+			pt = svacc_pt_alloc(hc);
+			drm_dev_exit(idx);
+		}
+
+		mutex_lock(&hc->pt_lock);
+		if (!pt) {
+			hc->npt--;
+			mutex_unlock(&hc->pt_lock);
+			return -ENOMEM;
+		}
+		atomic64_inc(&hc->sdev->hmm.pt_pages);
+		if (hc->dead || hc->nreserve == SVACC_PT_RESERVE)
+			svacc_pt_free(hc, pt);
+		else
+			hc->reserve[hc->nreserve++] = pt;
 		mutex_unlock(&hc->pt_lock);
 	}
-	return 0;
 }
 
 static unsigned int svacc_pt_index(unsigned long va, unsigned int level)
@@ -202,12 +272,21 @@ static struct svacc_pt *svacc_pt_table(struct svacc_hmm_ctx *hc, unsigned long v
 			next = hc->reserve[--hc->nreserve];
 			pt->child[i] = next;
 			pt->cpu[i] = cpu_to_le64(SVACC_PTE_VALID | (next->dma & SVACC_PTE_ADDR));
+			pt->nvalid++;
 		}
 		pt = pt->child[i];
 	}
 	return pt;
 }
 
+/*
+ * Invalidate the device TLB for @npages pages of context @id from @start
+ * (0 pages: the whole context). Bounded by the spec even with faults
+ * pending, so fine in atomic context. A device that does not confirm it
+ * in time is stopped (svacc_hw_stop()): either way no access through the
+ * old translations follows, and the caller may free what they pointed to.
+ * A halted or vanished device makes no access and is not waited for.
+ */
 static void svacc_devtlb_inv(struct svacc_hmm_dev *h, u32 id, unsigned long start,
 			     u64 npages)
 {
@@ -219,17 +298,14 @@ static void svacc_devtlb_inv(struct svacc_hmm_dev *h, u32 id, unsigned long star
 	writeq(start, regs + SVACC_INV_ADDR);
 	writeq(npages, regs + SVACC_INV_PAGES);
 	writel(SVACC_INV_CTL_START, regs + SVACC_INV_CTL);
-	/*
-	 * Bounded by the spec even with faults pending: fine in atomic context.
-	 * A halted device makes no access any more, and one that is gone reads
-	 * all ones: neither is waited for (a timeout per invalidation, spinning
-	 * with the lock held, would stall every munmap of every client).
-	 */
 	if (readl_poll_timeout_atomic(regs + SVACC_INV_CTL, ctl,
 				      !(ctl & SVACC_INV_CTL_BUSY) || ctl == U32_MAX ||
 				      (readl(regs + SVACC_GENSTS) & SVACC_GENSTS_HALTED),
-				      1, SVACC_INV_TIMEOUT_US))
-		dev_err_ratelimited(hdev_dev(h), "device-TLB invalidation timed out\n");
+				      1, SVACC_INV_TIMEOUT_US)) {
+		/* The pages are about to be freed: the device must stop now. */
+		dev_err_ratelimited(hdev_dev(h), "device-TLB invalidation timed out: resetting the device\n");
+		svacc_hw_stop(h->sdev);
+	}
 	spin_unlock(&h->inv_lock);
 }
 
@@ -239,12 +315,30 @@ static bool svacc_pte_is_leaf(u64 e, unsigned int level)
 }
 
 /*
- * Clear the VALID bit of every leaf overlapping [start, end) but keep the
- * address, so that the DMA mappings can be undone once the device TLB is
- * clean. Returns whether anything was cleared.
+ * Unmap the page of a cleared leaf (kept: VALID clear, address set). LEAF
+ * marks a 2 MiB leaf; WRITE tells how it was mapped.
+ */
+static void svacc_pt_unmap_leaf(struct svacc_hmm_dev *h, u64 e)
+{
+	dma_addr_t dma = e & SVACC_PTE_ADDR;
+	bool huge = e & SVACC_PTE_LEAF;
+
+	if (!huge && dma == h->zero_dma)
+		return;		/* mapped once per device */
+	dma_unmap_page(hdev_dev(h), dma, huge ? SZ_2M : PAGE_SIZE,
+		       (e & SVACC_PTE_WRITE) ? DMA_BIDIRECTIONAL : DMA_TO_DEVICE);
+}
+
+/*
+ * First pass of a zap: clear the VALID bit of every leaf overlapping
+ * [start, end) but keep its address, so that its DMA mapping can be undone
+ * once the device TLB is clean. A table left without a valid entry is
+ * unlinked from its parent and put on @gone, to be freed after the
+ * invalidation (which also waits for walks in progress). Returns whether
+ * anything was cleared.
  */
 static bool svacc_pt_clear(struct svacc_pt *pt, unsigned int level, unsigned long base,
-			   unsigned long start, unsigned long end)
+			   unsigned long start, unsigned long end, struct list_head *gone)
 {
 	unsigned long span = 1UL << (PAGE_SHIFT + 9 * (level - 1));
 	bool cleared = false;
@@ -252,6 +346,7 @@ static bool svacc_pt_clear(struct svacc_pt *pt, unsigned int level, unsigned lon
 
 	for (i = 0; i < SVACC_PT_ENTRIES; i++) {
 		unsigned long va = base + i * span;
+		struct svacc_pt *child;
 		u64 e;
 
 		if (va + span <= start)
@@ -262,19 +357,30 @@ static bool svacc_pt_clear(struct svacc_pt *pt, unsigned int level, unsigned lon
 		if (svacc_pte_is_leaf(e, level)) {
 			if (e & SVACC_PTE_VALID) {
 				pt->cpu[i] = cpu_to_le64(e & ~SVACC_PTE_VALID);
+				pt->nvalid--;
 				cleared = true;
 			}
-		} else if (pt->child[i]) {
-			cleared |= svacc_pt_clear(pt->child[i], level - 1, va, start, end);
+			continue;
+		}
+		child = pt->child[i];
+		if (!child)
+			continue;
+		cleared |= svacc_pt_clear(child, level - 1, va, start, end, gone);
+		if (!child->nvalid) {
+			pt->cpu[i] = 0;
+			pt->child[i] = NULL;
+			pt->nvalid--;
+			list_add_tail(&child->free_node, gone);
+			cleared = true;
 		}
 	}
 	return cleared;
 }
 
-/* Second pass: unmap and zero the invalidated leaves; optionally free tables. */
+/* Second pass: unmap and zero the cleared leaves of [start, end). */
 static void svacc_pt_unmap(struct svacc_hmm_dev *h, struct svacc_pt *pt,
 			   unsigned int level, unsigned long base,
-			   unsigned long start, unsigned long end, bool free)
+			   unsigned long start, unsigned long end)
 {
 	unsigned long span = 1UL << (PAGE_SHIFT + 9 * (level - 1));
 	unsigned int i;
@@ -290,31 +396,46 @@ static void svacc_pt_unmap(struct svacc_hmm_dev *h, struct svacc_pt *pt,
 		e = le64_to_cpu(pt->cpu[i]);
 		if (svacc_pte_is_leaf(e, level)) {
 			if (e && !(e & SVACC_PTE_VALID)) {
-				dma_unmap_page(hdev_dev(h), e & SVACC_PTE_ADDR, span,
-					       DMA_BIDIRECTIONAL);
+				svacc_pt_unmap_leaf(h, e);
 				pt->cpu[i] = 0;
 			}
 		} else if (pt->child[i]) {
-			svacc_pt_unmap(h, pt->child[i], level - 1, va, start, end, free);
-			if (free) {
-				svacc_pt_free(h, pt->child[i]);
-				pt->child[i] = NULL;
-				pt->cpu[i] = 0;
-			}
+			svacc_pt_unmap(h, pt->child[i], level - 1, va, start, end);
 		}
+	}
+}
+
+/*
+ * Free the tables a zap unlinked, now that the device TLB is clean and no
+ * walk can be in them. What is left in them are cleared leaves: unmap.
+ */
+static void svacc_pt_free_gone(struct svacc_hmm_ctx *hc, struct list_head *gone)
+{
+	struct svacc_pt *pt, *next;
+	unsigned int i;
+
+	list_for_each_entry_safe(pt, next, gone, free_node) {
+		list_del(&pt->free_node);
+		for (i = 0; i < SVACC_PT_ENTRIES; i++)
+			if (pt->cpu[i])
+				svacc_pt_unmap_leaf(hc->hdev, le64_to_cpu(pt->cpu[i]));
+		svacc_pt_free(hc, pt);
 	}
 }
 
 static void svacc_hmm_zap(struct svacc_hmm_ctx *hc, unsigned long start, unsigned long end)
 {
+	LIST_HEAD(gone);
+
 	lockdep_assert_held(&hc->pt_lock);
-	if (!svacc_pt_clear(hc->root, SVACC_PT_LEVELS, 0, start, end))
+	if (!svacc_pt_clear(hc->root, SVACC_PT_LEVELS, 0, start, end, &gone))
 		return;
 	/* A 2 MiB leaf is one device-TLB entry: invalidate whole blocks. */
 	start = ALIGN_DOWN(start, SZ_2M);
 	end = ALIGN(end, SZ_2M);
 	svacc_devtlb_inv(hc->hdev, hc->id, start, (end - start) >> PAGE_SHIFT);
-	svacc_pt_unmap(hc->hdev, hc->root, SVACC_PT_LEVELS, 0, start, end, false);
+	svacc_pt_unmap(hc->hdev, hc->root, SVACC_PT_LEVELS, 0, start, end);
+	svacc_pt_free_gone(hc, &gone);
 }
 
 static bool svacc_hmm_invalidate(struct mmu_interval_notifier *mni,
@@ -329,8 +450,11 @@ static bool svacc_hmm_invalidate(struct mmu_interval_notifier *mni,
 		return false;
 
 	mmu_interval_set_seq(mni, cur_seq);
-	svacc_hmm_zap(hc, range->start, min(range->end, TASK_SIZE_MAX));
-	atomic64_inc(&hc->hdev->sdev->hmm.invalidations);
+	if (!hc->dead) {
+		svacc_hmm_zap(hc, range->start,
+			      min_t(u64, range->end, svacc_hmm_limit(hc->sdev)));
+		atomic64_inc(&hc->sdev->hmm.invalidations);
+	}
 	mutex_unlock(&hc->pt_lock);
 	return true;
 }
@@ -342,7 +466,8 @@ static const struct mmu_interval_notifier_ops svacc_hmm_notifier_ops = {
 /*
  * Install one leaf (@level 1: 4 KiB, 2: 2 MiB) for @page at @va. An existing
  * valid leaf is current (invalidations clear stale ones): keep it unless it
- * lacks write permission that is now granted.
+ * lacks write permission that is now granted. Read-only leaves are mapped
+ * for the device to read only; the zero page is not mapped again.
  */
 static int svacc_hmm_set_leaf(struct svacc_hmm_ctx *hc, struct svacc_pt *pt,
 			      unsigned int level, unsigned long va,
@@ -353,24 +478,30 @@ static int svacc_hmm_set_leaf(struct svacc_hmm_ctx *hc, struct svacc_pt *pt,
 	size_t size = level == 1 ? PAGE_SIZE : SZ_2M;
 	unsigned int idx = svacc_pt_index(va, level);
 	u64 old = le64_to_cpu(pt->cpu[idx]);
+	/* (the huge zero page is not exported: mapped read-only per leaf) */
+	bool zero = level == 1 && is_zero_page(page);
 	dma_addr_t dma;
 
-	/*
-	 * A level-1 table stays until unbind: the device may be walking it
-	 * right now, and an invalidation only waits for accesses through
-	 * cached leaves, not for walks. Such a block keeps 4 KiB leaves.
-	 */
+	/* A 2 MiB block with a table under it keeps 4 KiB leaves. */
 	if (level == 2 && pt->child[idx])
 		return -ERANGE;
 	if ((old & SVACC_PTE_VALID) && ((old & SVACC_PTE_WRITE) || !write))
 		return 0;
 
-	dma = dma_map_page(dev, page, 0, size, DMA_BIDIRECTIONAL);
-	if (dma_mapping_error(dev, dma))
-		return -ENOMEM;
-	if (!IS_ALIGNED(dma, size)) {
-		dma_unmap_page(dev, dma, size, DMA_BIDIRECTIONAL);
-		return -ERANGE;
+	if (zero) {
+		if (write)
+			return -EFAULT;	/* hmm never hands out a writable zero page */
+		dma = h->zero_dma;
+	} else {
+		dma = dma_map_page(dev, page, 0, size,
+				   write ? DMA_BIDIRECTIONAL : DMA_TO_DEVICE);
+		if (dma_mapping_error(dev, dma))
+			return -ENOMEM;
+		if (!IS_ALIGNED(dma, size)) {
+			dma_unmap_page(dev, dma, size,
+				       write ? DMA_BIDIRECTIONAL : DMA_TO_DEVICE);
+			return -ERANGE;
+		}
 	}
 
 	pt->cpu[idx] = cpu_to_le64(SVACC_PTE_VALID | (write ? SVACC_PTE_WRITE : 0) |
@@ -378,7 +509,9 @@ static int svacc_hmm_set_leaf(struct svacc_hmm_ctx *hc, struct svacc_pt *pt,
 	if (old & SVACC_PTE_VALID) {
 		/* Upgraded to writable: the old read-only translation must go. */
 		svacc_devtlb_inv(h, hc->id, va, size >> PAGE_SHIFT);
-		dma_unmap_page(dev, old & SVACC_PTE_ADDR, size, DMA_BIDIRECTIONAL);
+		svacc_pt_unmap_leaf(h, old);
+	} else {
+		pt->nvalid++;
 	}
 	return 1;
 }
@@ -392,7 +525,7 @@ static int svacc_hmm_set_leaf(struct svacc_hmm_ctx *hc, struct svacc_pt *pt,
 static int svacc_hmm_map(struct svacc_hmm_ctx *hc, struct hmm_range *range,
 			 bool fault_write)
 {
-	struct svacc_device *sdev = hc->hdev->sdev;
+	struct svacc_device *sdev = hc->sdev;
 	unsigned long npages = (range->end - range->start) >> PAGE_SHIFT;
 	unsigned long i;
 	u64 mapped = 0;
@@ -412,14 +545,17 @@ static int svacc_hmm_map(struct svacc_hmm_ctx *hc, struct hmm_range *range,
 			struct page *head = hmm_pfn_to_page(pfn) - ((va - base) >> PAGE_SHIFT);
 
 			pt = svacc_pt_table(hc, base, 2);
-			if (IS_ERR_OR_NULL(pt))
-				return -ENOMEM;
+			if (IS_ERR(pt))
+				return PTR_ERR(pt);
+			if (!pt)
+				goto covered;
 			ret = svacc_hmm_set_leaf(hc, pt, 2, base, head, write);
 			if (ret >= 0) {
 				if (ret) {
 					mapped += SZ_2M >> PAGE_SHIFT;
 					atomic64_inc(&sdev->hmm.huge_mappings);
 				}
+covered:
 				/* The rest of this block is covered. */
 				i += ((base + SZ_2M - va) >> PAGE_SHIFT) - 1;
 				continue;
@@ -445,55 +581,90 @@ static int svacc_hmm_map(struct svacc_hmm_ctx *hc, struct hmm_range *range,
 
 /*
  * The fault-around window of @addr: svacc_fault_around pages rounded up to
- * a power of 2, aligned, clipped to @vma (so it never leaves the 2 MiB
- * block of @addr). Only the faulting page when !@around.
+ * a power of 2, aligned, clipped to @vma and to the device's reach (so it
+ * never leaves the 2 MiB block of @addr). Only the faulting page when
+ * !@around.
  */
-static void svacc_hmm_window(struct vm_area_struct *vma, unsigned long addr,
-			     bool around, struct hmm_range *range)
+static void svacc_hmm_window(struct svacc_hmm_ctx *hc, struct vm_area_struct *vma,
+			     unsigned long addr, bool around, struct hmm_range *range)
 {
 	unsigned int n = clamp(READ_ONCE(svacc_fault_around), 1U, SVACC_MAX_AROUND);
 	unsigned long size = roundup_pow_of_two(around ? n : 1) << PAGE_SHIFT;
 	unsigned long start = ALIGN_DOWN(addr, size);
 
 	range->start = max(start, vma->vm_start);
-	range->end = min(start + size, vma->vm_end);
+	range->end = min3(start + size, vma->vm_end,
+			  (unsigned long)svacc_hmm_limit(hc->sdev));
+}
+
+/* Over the cap or short of memory: drop the whole table, refault. */
+static void svacc_hmm_evict(struct svacc_hmm_ctx *hc)
+{
+	mutex_lock(&hc->pt_lock);
+	if (!hc->dead)
+		svacc_hmm_zap(hc, 0, svacc_hmm_limit(hc->sdev));
+	mutex_unlock(&hc->pt_lock);
 }
 
 /*
  * Resolve one device fault at @addr: fault in and map the window around it.
  * Returns 0 when the device may retry, -EFAULT or -EPERM when the access
- * cannot be allowed, another errno for a transient failure.
+ * cannot be allowed, -ENOMEM when no table memory can be had, another
+ * errno for a transient failure.
+ *
+ * An allocation that fails (a table page, or a page the CPU fault needs:
+ * hmm_range_fault() reports that as -EFAULT) is tried again a few times
+ * before the fault is failed, as the CPU's own fault path would wait for
+ * memory: a failed fault loses the completion record when the page it
+ * names is the record's.
  */
 static int svacc_hmm_resolve(struct svacc_hmm_ctx *hc, unsigned long addr, bool write)
 {
 	unsigned long timeout = jiffies + msecs_to_jiffies(HMM_RANGE_DEFAULT_TIMEOUT);
-	struct mm_struct *mm = hc->ctx->mm;
+	struct mm_struct *mm = hc->mm;
 	struct hmm_range range = {
 		.notifier = &hc->notifier,
-		.hmm_pfns = hc->hdev->pfns,
+		.hmm_pfns = hc->pfns,
 	};
 	struct vm_area_struct *vma;
-	bool around = true;
+	bool around = true, evicted = false;
+	unsigned int tries = 0;
 	unsigned long i;
 	int ret;
 
-	if (addr >= TASK_SIZE_MAX || !mmget_not_zero(mm))
-		return -EFAULT;		/* not a user address, or the process exits */
+	/* beyond the device's reach (5-level paging), or the process exits */
+	if (addr >= svacc_hmm_limit(hc->sdev) || !mmget_not_zero(mm))
+		return -EFAULT;
 
 	for (;;) {
 		ret = svacc_pt_refill(hc);
-		if (ret)
-			break;
+		if (ret) {
+			if (!evicted) {
+				svacc_hmm_evict(hc);
+				evicted = true;
+				continue;
+			}
+			if (++tries >= SVACC_HMM_ALLOC_TRIES)
+				break;
+			memalloc_retry_wait(GFP_KERNEL);
+			continue;
+		}
 
 		range.notifier_seq = mmu_interval_read_begin(&hc->notifier);
 		mmap_read_lock(mm);
 		vma = vma_lookup(mm, addr);
-		if (!vma || (write && !(vma->vm_flags & VM_WRITE))) {
+		if (!vma || (vma->vm_flags & (VM_IO | VM_PFNMAP))) {
+			/* nothing there, or nothing the mirror may map */
 			mmap_read_unlock(mm);
-			ret = vma ? -EPERM : -EFAULT;
+			ret = -EFAULT;
 			break;
 		}
-		svacc_hmm_window(vma, addr, around, &range);
+		if (!(vma->vm_flags & VM_READ) || (write && !(vma->vm_flags & VM_WRITE))) {
+			mmap_read_unlock(mm);
+			ret = -EPERM;
+			break;
+		}
+		svacc_hmm_window(hc, vma, addr, around, &range);
 		/*
 		 * Fault the whole window in, with write access for a write
 		 * fault only: a read fault never breaks COW. Should a
@@ -512,13 +683,25 @@ static int svacc_hmm_resolve(struct svacc_hmm_ctx *hc, unsigned long addr, bool 
 			continue;
 		}
 		if (ret) {
-			if (!around || ret == -EPERM)
+			if (ret == -EPERM)
 				break;
-			around = false;
+			if (around) {
+				around = false;
+				continue;
+			}
+			/* the VMA allows the access: most likely short of memory */
+			if (++tries >= SVACC_HMM_ALLOC_TRIES)
+				break;
+			memalloc_retry_wait(GFP_KERNEL);
 			continue;
 		}
 
 		mutex_lock(&hc->pt_lock);
+		if (hc->dead) {
+			mutex_unlock(&hc->pt_lock);
+			ret = -EFAULT;
+			break;
+		}
 		if (mmu_interval_read_retry(&hc->notifier, range.notifier_seq)) {
 			mutex_unlock(&hc->pt_lock);
 			if (time_after(jiffies, timeout)) {
@@ -534,79 +717,184 @@ static int svacc_hmm_resolve(struct svacc_hmm_ctx *hc, unsigned long addr, bool 
 			break;
 	}
 	mmput(mm);
-	return ret;
+	return ret == -ENOSPC ? -ENOMEM : ret;
 }
 
-struct svacc_fault {
-	u64 addr;
-	u32 id;
-	u16 flags;
-	u16 fault_id;
-	int ret;
-};
+static void svacc_hmm_ctx_release(struct kref *ref)
+{
+	struct svacc_hmm_ctx *hc = container_of(ref, struct svacc_hmm_ctx, ref);
+	struct svacc_device *sdev = hc->sdev;
 
-/* Does resolving @a also resolve @b (same context and page, enough access)? */
+	mem_cgroup_put(hc->memcg);
+	mmdrop(hc->mm);
+	kfree(hc->batch);
+	kfree(hc->pend);
+	kfree(hc->pfns);
+	mutex_destroy(&hc->pt_lock);
+	kfree(hc);
+	drm_dev_put(&sdev->drm);
+}
+
+static void svacc_hmm_ctx_put(struct svacc_hmm_ctx *hc)
+{
+	kref_put(&hc->ref, svacc_hmm_ctx_release);
+}
+
+/*
+ * Does the answer to @a (resolved, a->ret set) answer @b too? Same page and
+ * the same access; or @a a write that was granted, which grants a read. A
+ * refused write says nothing about a read of a read-only page.
+ */
 static bool svacc_fault_covers(const struct svacc_fault *a, const struct svacc_fault *b)
 {
-	return a->id == b->id && (a->addr >> PAGE_SHIFT) == (b->addr >> PAGE_SHIFT) &&
-	       ((a->flags & SVACC_FR_WRITE) || !(b->flags & SVACC_FR_WRITE));
+	bool aw = a->flags & SVACC_FR_WRITE, bw = b->flags & SVACC_FR_WRITE;
+
+	return (a->addr >> PAGE_SHIFT) == (b->addr >> PAGE_SHIFT) &&
+	       (aw == bw || (aw && !a->ret));
 }
 
-static void svacc_hmm_fault_work(struct work_struct *work)
+/*
+ * Resume the parked descriptor: RETRY (walk again) or FAIL (PAGE_FAULT).
+ * Never for a context that is gone, nor across a device reset (fault ids
+ * start again after one): checked under the lock svacc_hw_stop() takes.
+ */
+static void svacc_hmm_respond(struct svacc_hmm_ctx *hc, const struct svacc_fault *f)
 {
-	struct svacc_hmm_dev *h = container_of(work, struct svacc_hmm_dev, fault_work);
-	struct svacc_device *sdev = h->sdev;
-	struct svacc_fault batch[32];
+	struct svacc_device *sdev = hc->sdev;
+	/* Transient failures (-EBUSY): the device faults again */
+	bool fail = f->ret == -EFAULT || f->ret == -EPERM || f->ret == -ENOMEM;
+
+	spin_lock_irq(&sdev->reset_lock);
+	if (!hc->dead && f->epoch == atomic_read(&sdev->reset_epoch))
+		writel(FIELD_PREP(SVACC_FAULT_RESP_ID, f->fault_id) |
+		       FIELD_PREP(SVACC_FAULT_RESP_CODE,
+				  fail ? SVACC_FAULT_FAIL : SVACC_FAULT_RETRY),
+		       sdev->regs + SVACC_FAULT_RESP);
+	spin_unlock_irq(&sdev->reset_lock);
+}
+
+/*
+ * One context's faults, in batches; holds a reference while it runs. A
+ * work item never runs twice at once, so @hc->batch is this work's alone.
+ */
+static void svacc_hmm_ctx_fault_work(struct work_struct *work)
+{
+	struct svacc_hmm_ctx *hc = container_of(work, struct svacc_hmm_ctx, fault_work);
+	struct svacc_fault *batch = hc->batch;
+	struct svacc_device *sdev = hc->sdev;
 	unsigned int n, i, j;
-	u32 tail;
 
-	mutex_lock(&h->fault_lock);
 	for (;;) {
-		tail = readl(sdev->regs + SVACC_FQ_TAIL) & (SVACC_HMM_FQ_ENTRIES - 1);
-		if (tail == h->fq_head)
+		spin_lock(&hc->pend_lock);
+		n = hc->npend;
+		memcpy(batch, hc->pend, n * sizeof(*batch));
+		hc->npend = 0;
+		spin_unlock(&hc->pend_lock);
+		if (!n)
 			break;
-		/* Copy out a batch and free the slots before the slow part. */
-		for (n = 0; n < ARRAY_SIZE(batch) && h->fq_head != tail; n++) {
-			struct svacc_fault_rec *r = &h->fq[h->fq_head];
-
-			batch[n].addr = le64_to_cpu(r->addr);
-			batch[n].id = le32_to_cpu(r->pasid);
-			batch[n].flags = le16_to_cpu(r->flags);
-			batch[n].fault_id = le16_to_cpu(r->id);
-			h->fq_head = (h->fq_head + 1) & (SVACC_HMM_FQ_ENTRIES - 1);
-		}
-		writel(h->fq_head, sdev->regs + SVACC_FQ_HEAD);
 		atomic64_inc(&sdev->hmm.fault_batches);
 
 		for (i = 0; i < n; i++) {
 			struct svacc_fault *f = &batch[i];
 			bool write = f->flags & SVACC_FR_WRITE;
-			struct svacc_hmm_ctx *hc;
-			int ret = -EFAULT;
 
 			/* An earlier fault of this batch may have mapped the page already. */
 			for (j = 0; j < i; j++)
 				if (svacc_fault_covers(&batch[j], f))
 					break;
-			hc = xa_load(&h->ctxs, f->id);
 			if (j < i) {
-				ret = batch[j].ret;
-			} else if (hc && !(f->flags & SVACC_FR_PRIV)) {
+				f->ret = batch[j].ret;
+			} else if (READ_ONCE(hc->dead)) {
+				f->ret = -EFAULT;
+			} else {
 				atomic64_inc(&sdev->hmm.faults);
-				ret = svacc_hmm_resolve(hc, f->addr, write);
+				f->ret = svacc_hmm_resolve(hc, f->addr, write);
 			}
-			f->ret = ret;
-			/* Transient failures (-EBUSY, -ENOMEM): the device faults again */
-			writel(FIELD_PREP(SVACC_FAULT_RESP_ID, f->fault_id) |
-			       FIELD_PREP(SVACC_FAULT_RESP_CODE,
-					  ret == -EFAULT || ret == -EPERM ?
-					  SVACC_FAULT_FAIL : SVACC_FAULT_RETRY),
-			       sdev->regs + SVACC_FAULT_RESP);
+			svacc_hmm_respond(hc, f);
 			dev_dbg(svacc_dev(sdev), "fault ctx %u addr %#llx %s: %d\n",
-				f->id, f->addr, write ? "write" : "read", ret);
+				hc->id, f->addr, write ? "write" : "read", f->ret);
 		}
 	}
-	mutex_unlock(&h->fault_lock);
+	svacc_hmm_ctx_put(hc);
+}
+
+/*
+ * Hand a fault record to its context: queue it and kick the context's
+ * work, which takes a reference of its own (dropped when it finishes).
+ */
+static void svacc_hmm_dispatch(struct svacc_hmm_dev *h, u32 id, struct svacc_fault *f)
+{
+	struct svacc_hmm_ctx *hc;
+	bool queued = false;
+
+	xa_lock(&h->ctxs);
+	hc = xa_load(&h->ctxs, id);
+	if (hc && !kref_get_unless_zero(&hc->ref))
+		hc = NULL;
+	xa_unlock(&h->ctxs);
+	if (!hc || (f->flags & SVACC_FR_PRIV)) {
+		/* No such context (or a supervisor access): fail it */
+		if (hc)
+			svacc_hmm_ctx_put(hc);
+		f->ret = -EFAULT;
+		spin_lock_irq(&h->sdev->reset_lock);
+		if (f->epoch == atomic_read(&h->sdev->reset_epoch))
+			writel(FIELD_PREP(SVACC_FAULT_RESP_ID, f->fault_id) |
+			       FIELD_PREP(SVACC_FAULT_RESP_CODE, SVACC_FAULT_FAIL),
+			       h->sdev->regs + SVACC_FAULT_RESP);
+		spin_unlock_irq(&h->sdev->reset_lock);
+		return;
+	}
+
+	spin_lock(&hc->pend_lock);
+	if (hc->npend < hc->max_pend) {
+		hc->pend[hc->npend++] = *f;
+		queued = true;
+	}
+	spin_unlock(&hc->pend_lock);
+	if (!queued) {
+		/* more parked faults than WQs: a confused device; let it retry */
+		f->ret = -EBUSY;
+		svacc_hmm_respond(hc, f);
+	}
+	/* The work's reference is this one, unless it is queued already. */
+	if (!queue_work(svacc_workqueue, &hc->fault_work))
+		svacc_hmm_ctx_put(hc);
+}
+
+/*
+ * Drain the fault queue: copy each record out, free its slot, hand it to
+ * its context. Never blocks on a fault's resolution.
+ */
+static void svacc_hmm_fault_work(struct work_struct *work)
+{
+	struct svacc_hmm_dev *h = container_of(work, struct svacc_hmm_dev, fault_work);
+	struct svacc_device *sdev = h->sdev;
+	struct svacc_fault f = { };
+	u32 tail, id;
+
+	mutex_lock(&h->fq_lock);
+	for (;;) {
+		/* A device being reset has no queue: the restart resets ours. */
+		if (READ_ONCE(sdev->stopped))
+			break;
+		f.epoch = atomic_read(&sdev->reset_epoch);
+		tail = readl(sdev->regs + SVACC_FQ_TAIL);
+		if (tail >= SVACC_HMM_FQ_ENTRIES || tail == h->fq_head)
+			break;
+		while (h->fq_head != tail) {
+			struct svacc_fault_rec *r = &h->fq[h->fq_head];
+
+			f.addr = le64_to_cpu(r->addr);
+			id = le32_to_cpu(r->pasid);
+			f.flags = le16_to_cpu(r->flags);
+			f.fault_id = le16_to_cpu(r->id);
+			h->fq_head = (h->fq_head + 1) & (SVACC_HMM_FQ_ENTRIES - 1);
+			svacc_hmm_dispatch(h, id, &f);
+		}
+		writel(h->fq_head, sdev->regs + SVACC_FQ_HEAD);
+	}
+	mutex_unlock(&h->fq_lock);
 }
 
 /* Called from the misc interrupt thread on INTCAUSE.FAULT / FQ_FULL. */
@@ -618,7 +906,7 @@ static void svacc_hmm_fault_irq(struct svacc_device *sdev, u32 cause)
 		dev_warn_ratelimited(svacc_dev(sdev),
 				     "fault queue full: a descriptor completed with PAGE_FAULT\n");
 	/* Running already: it reads FQ_TAIL again before it stops */
-	queue_work(h->fault_wq, &h->fault_work);
+	queue_work(svacc_workqueue, &h->fault_work);
 }
 
 /*
@@ -636,6 +924,31 @@ static u32 svacc_hmm_nctx(struct pci_dev *pdev)
 	return min_t(u32, SVACC_HMM_CTX_ENTRIES, 1U << FIELD_GET(PCI_PASID_CAP_WIDTH, cap));
 }
 
+/* Program the context table and the fault queue (probe, restart). */
+static void svacc_hmm_program(struct svacc_device *sdev)
+{
+	struct svacc_hmm_dev *h = sdev->xlate_priv;
+
+	mutex_lock(&h->fq_lock);
+	h->fq_head = 0;
+	writeq(h->ctx_dma, sdev->regs + SVACC_CTX_BASE);
+	writel(h->nctx, sdev->regs + SVACC_CTX_SIZE);
+	writeq(h->fq_dma, sdev->regs + SVACC_FQ_BASE);
+	writel(SVACC_HMM_FQ_ENTRIES, sdev->regs + SVACC_FQ_SIZE);
+	writel(0, sdev->regs + SVACC_FQ_HEAD);
+	writel(SVACC_FQ_CTL_ENABLE, sdev->regs + SVACC_FQ_CTL);
+	mutex_unlock(&h->fq_lock);
+}
+
+static void svacc_hmm_free_dev(struct drm_device *drm, void *data)
+{
+	struct svacc_hmm_dev *h = data;
+
+	ida_destroy(&h->ids);
+	xa_destroy(&h->ctxs);
+	mutex_destroy(&h->fq_lock);
+}
+
 static int svacc_hmm_probe(struct svacc_device *sdev,
 			   enum drm_svacc_mode_reason *reason, bool *verified)
 {
@@ -644,37 +957,36 @@ static int svacc_hmm_probe(struct svacc_device *sdev,
 
 	if (!(sdev->cap_xlate & SVACC_XLATE_DEVPT))
 		return -ENODEV;
-	h = devm_kzalloc(dev, sizeof(*h), GFP_KERNEL);
+	/* Outlives the PCI device: a context's fault work may still run */
+	h = drmm_kzalloc(&sdev->drm, sizeof(*h), GFP_KERNEL);
 	if (!h)
 		return -ENOMEM;
 	h->sdev = sdev;
+	h->dev = dev;
 	h->nctx = svacc_hmm_nctx(sdev->pdev);
 	if (h->nctx < 2)
 		return -ENOSPC;
 	h->ctx_table = dmam_alloc_coherent(dev, SVACC_HMM_CTX_ENTRIES * SVACC_CTX_ENTRY_SIZE,
 					   &h->ctx_dma, GFP_KERNEL);
-	h->fq = dmam_alloc_coherent(dev, SVACC_HMM_FQ_ENTRIES * SVACC_FAULT_REC_SIZE,
+	h->fq = dmam_alloc_coherent(dev, SVACC_HMM_FQ_ENTRIES * SVACC_FR_SIZE,
 				    &h->fq_dma, GFP_KERNEL);
-	h->pfns = devm_kcalloc(dev, SVACC_MAX_AROUND, sizeof(*h->pfns), GFP_KERNEL);
-	if (!h->ctx_table || !h->fq || !h->pfns)
+	if (!h->ctx_table || !h->fq)
 		return -ENOMEM;
-	h->fault_wq = alloc_ordered_workqueue("svacc-fault/%s", 0, dev_name(dev));
-	if (!h->fault_wq)
+	h->zero_dma = dma_map_page(dev, ZERO_PAGE(0), 0, PAGE_SIZE, DMA_TO_DEVICE);
+	if (dma_mapping_error(dev, h->zero_dma))
 		return -ENOMEM;
 	INIT_WORK(&h->fault_work, svacc_hmm_fault_work);
 	ida_init(&h->ids);
 	xa_init(&h->ctxs);
-	mutex_init(&h->fault_lock);
+	mutex_init(&h->fq_lock);
 	spin_lock_init(&h->inv_lock);
-
-	writeq(h->ctx_dma, sdev->regs + SVACC_CTX_BASE);
-	writel(h->nctx, sdev->regs + SVACC_CTX_SIZE);
-	writeq(h->fq_dma, sdev->regs + SVACC_FQ_BASE);
-	writel(SVACC_HMM_FQ_ENTRIES, sdev->regs + SVACC_FQ_SIZE);
-	writel(0, sdev->regs + SVACC_FQ_HEAD);
-	writel(SVACC_FQ_CTL_ENABLE, sdev->regs + SVACC_FQ_CTL);
+	if (drmm_add_action_or_reset(&sdev->drm, svacc_hmm_free_dev, h)) {
+		dma_unmap_page(dev, h->zero_dma, PAGE_SIZE, DMA_TO_DEVICE);
+		return -ENOMEM;
+	}
 
 	sdev->xlate_priv = h;
+	svacc_hmm_program(sdev);
 	*verified = true;
 	return 0;
 }
@@ -683,44 +995,65 @@ static void svacc_hmm_remove(struct svacc_device *sdev)
 {
 	struct svacc_hmm_dev *h = sdev->xlate_priv;
 
-	/* Interrupts are off or no longer reach this mode: no new work */
+	/*
+	 * Interrupts are off or no longer reach this mode: no new dispatch.
+	 * Contexts' fault work may still be blocked in a fault: it holds its
+	 * context, never the device, and is dropped when it returns.
+	 */
 	cancel_work_sync(&h->fault_work);
-	destroy_workqueue(h->fault_wq);
 	writel(0, sdev->regs + SVACC_FQ_CTL);
 	writeq(0, sdev->regs + SVACC_CTX_BASE);
 	writel(0, sdev->regs + SVACC_CTX_SIZE);
-	ida_destroy(&h->ids);
-	xa_destroy(&h->ctxs);
-	mutex_destroy(&h->fault_lock);
+	dma_unmap_page(svacc_dev(sdev), h->zero_dma, PAGE_SIZE, DMA_TO_DEVICE);
 	sdev->xlate_priv = NULL;
 }
 
 static int svacc_hmm_bind(struct svacc_ctx *ctx, enum drm_svacc_mode_reason *reason)
 {
-	struct svacc_hmm_dev *h = ctx->sdev->xlate_priv;
+	struct svacc_device *sdev = ctx->sdev;
+	struct svacc_hmm_dev *h = sdev->xlate_priv;
 	struct svacc_hmm_ctx *hc;
 	int id, ret;
 
 	hc = kzalloc_obj(*hc);
 	if (!hc)
 		return -ENOMEM;
+	kref_init(&hc->ref);
 	hc->hdev = h;
-	hc->ctx = ctx;
+	hc->sdev = sdev;
+	hc->mm = ctx->mm;
+	mmgrab(hc->mm);
+	hc->memcg = get_mem_cgroup_from_mm(hc->mm);
+	drm_dev_get(&sdev->drm);
 	mutex_init(&hc->pt_lock);
+	spin_lock_init(&hc->pend_lock);
+	INIT_WORK(&hc->fault_work, svacc_hmm_ctx_fault_work);
+	/* A descriptor parks on one fault at a time: one per WQ at most */
+	hc->max_pend = sdev->num_wqs;
+	hc->pend = kcalloc(hc->max_pend, sizeof(*hc->pend), GFP_KERNEL);
+	/* the fault work allocates nothing: no fault is failed for want of memory */
+	hc->batch = kcalloc(hc->max_pend, sizeof(*hc->batch), GFP_KERNEL);
+	hc->pfns = kcalloc(SVACC_MAX_AROUND, sizeof(*hc->pfns), GFP_KERNEL);
+	if (!hc->pend || !hc->batch || !hc->pfns) {
+		ret = -ENOMEM;
+		goto err_put;
+	}
 
 	id = ida_alloc_range(&h->ids, 1, h->nctx - 1, GFP_KERNEL);
 	if (id < 0) {
 		ret = id == -ENOSPC ? -EBUSY : id;
-		goto err_free;
+		goto err_put;
 	}
 	hc->id = id;
-	hc->root = svacc_pt_alloc(h, SVACC_PT_LEVELS);
+	hc->npt = 1;
+	hc->root = svacc_pt_alloc(hc);
 	if (!hc->root) {
 		ret = -ENOMEM;
 		goto err_id;
 	}
+	atomic64_inc(&sdev->hmm.pt_pages);
 	ret = mmu_interval_notifier_insert(&hc->notifier, ctx->mm, 0,
-					   TASK_SIZE_MAX & PAGE_MASK, &svacc_hmm_notifier_ops);
+					   svacc_hmm_limit(sdev), &svacc_hmm_notifier_ops);
 	if (ret)
 		goto err_root;
 	ret = xa_err(xa_store(&h->ctxs, id, hc, GFP_KERNEL));
@@ -730,7 +1063,7 @@ static int svacc_hmm_bind(struct svacc_ctx *ctx, enum drm_svacc_mode_reason *rea
 	h->ctx_table[2 * id + 1] = 0;
 	/* Make the table visible before the entry that points to it. */
 	dma_wmb();
-	h->ctx_table[2 * id] = cpu_to_le64(SVACC_CTXE_VALID | (hc->root->dma & SVACC_PTE_ADDR));
+	h->ctx_table[2 * id] = cpu_to_le64(SVACC_CTX_VALID | (hc->root->dma & SVACC_PTE_ADDR));
 	ctx->xlate_priv = hc;
 	ctx->pasid = id;
 	return 0;
@@ -738,40 +1071,50 @@ static int svacc_hmm_bind(struct svacc_ctx *ctx, enum drm_svacc_mode_reason *rea
 err_notifier:
 	mmu_interval_notifier_remove(&hc->notifier);
 err_root:
-	svacc_pt_free(h, hc->root);
+	svacc_pt_free(hc, hc->root);
 err_id:
 	ida_free(&h->ids, id);
-err_free:
-	kfree(hc);
+err_put:
+	svacc_hmm_ctx_put(hc);
 	return ret;
 }
 
+/*
+ * The device has stopped every access with the context's id (ABORT_PASID
+ * completed, or the device was reset). Its fault work may be blocked in a
+ * fault for as long as that fault takes: the context is marked dead, so
+ * that the work neither touches the (freed) table nor answers the device,
+ * and it frees the context when it returns.
+ */
 static void svacc_hmm_unbind(struct svacc_ctx *ctx)
 {
 	struct svacc_hmm_ctx *hc = ctx->xlate_priv;
 	struct svacc_hmm_dev *h = hc->hdev;
+	struct svacc_device *sdev = hc->sdev;
 	unsigned int i;
 
-	/* No fault handling for this context from now on. */
-	mutex_lock(&h->fault_lock);
 	xa_erase(&h->ctxs, hc->id);
-	mutex_unlock(&h->fault_lock);
+	mutex_lock(&hc->pt_lock);
+	spin_lock_irq(&sdev->reset_lock);
+	hc->dead = true;
+	spin_unlock_irq(&sdev->reset_lock);
+	mutex_unlock(&hc->pt_lock);
 	mmu_interval_notifier_remove(&hc->notifier);
 
 	h->ctx_table[2 * hc->id] = 0;
 	mutex_lock(&hc->pt_lock);
-	svacc_pt_clear(hc->root, SVACC_PT_LEVELS, 0, 0, TASK_SIZE_MAX);
+	svacc_hmm_zap(hc, 0, svacc_hmm_limit(sdev));
 	svacc_devtlb_inv(h, hc->id, 0, 0);
-	svacc_pt_unmap(h, hc->root, SVACC_PT_LEVELS, 0, 0, TASK_SIZE_MAX, true);
+	for (i = 0; i < hc->nreserve; i++)
+		svacc_pt_free(hc, hc->reserve[i]);
+	hc->nreserve = 0;
+	svacc_pt_free(hc, hc->root);
+	hc->root = NULL;
 	mutex_unlock(&hc->pt_lock);
 
-	svacc_pt_free(h, hc->root);
-	for (i = 0; i < hc->nreserve; i++)
-		svacc_pt_free(h, hc->reserve[i]);
 	ida_free(&h->ids, hc->id);
-	mutex_destroy(&hc->pt_lock);
-	kfree(hc);
 	ctx->xlate_priv = NULL;
+	svacc_hmm_ctx_put(hc);
 }
 
 const struct svacc_xlate_ops svacc_hmm_ops = {
@@ -780,7 +1123,12 @@ const struct svacc_xlate_ops svacc_hmm_ops = {
 	.genctrl_mode = SVACC_MODE_DEVPT,
 	.probe = svacc_hmm_probe,
 	.remove = svacc_hmm_remove,
+	.restart = svacc_hmm_program,
 	.bind = svacc_hmm_bind,
 	.unbind = svacc_hmm_unbind,
 	.fault_irq = svacc_hmm_fault_irq,
 };
+
+#if IS_ENABLED(CONFIG_DRM_ACCEL_SVACC_KUNIT_TEST)
+#include "tests/svacc_hmm_test.c"
+#endif

@@ -80,9 +80,11 @@ static irqreturn_t svacc_misc_irq(int irq, void *data)
 
 	if (cause & SVACC_INT_SWERR)
 		svacc_handle_swerr(sdev);
-	if (cause & SVACC_INT_HALT)
-		dev_err(svacc_dev(sdev), "device halted (GENSTS %#x), reset needed\n",
+	if (cause & SVACC_INT_HALT) {
+		dev_err(svacc_dev(sdev), "device halted (GENSTS %#x): resetting it\n",
 			readl(sdev->regs + SVACC_GENSTS));
+		svacc_hw_stop(sdev);
+	}
 	if ((cause & (SVACC_INT_FAULT | SVACC_INT_FQ_FULL)) && xlate && xlate->fault_irq)
 		xlate->fault_irq(sdev, cause);
 	return IRQ_HANDLED;
@@ -196,7 +198,8 @@ __poll_t svacc_poll(struct file *filp, struct poll_table_struct *wait)
  * @data: &struct drm_svacc_wait
  * @file: caller
  *
- * Return: 0 with @status set, -ETIME, -EINTR, -EFAULT or -ENODEV.
+ * Return: 0 with @status set, -ETIME, -EINTR, -EFAULT, -ECANCELED (the
+ * device was reset after @reset_epoch) or -ENODEV.
  */
 int svacc_ioctl_wait(struct drm_device *drm, void *data, struct drm_file *file)
 {
@@ -205,6 +208,7 @@ int svacc_ioctl_wait(struct drm_device *drm, void *data, struct drm_file *file)
 	u8 __user *status = u64_to_user_ptr(args->completion_addr);
 	struct svacc_ctx *ctx;
 	ktime_t deadline;
+	bool reset;
 	long ret;
 	u64 seq;
 	u8 st;
@@ -212,7 +216,7 @@ int svacc_ioctl_wait(struct drm_device *drm, void *data, struct drm_file *file)
 	ctx = svacc_ctx_get(file);
 	if (IS_ERR(ctx))
 		return PTR_ERR(ctx);
-	if (args->pad || args->timeout_ns < 0 ||
+	if (args->timeout_ns < 0 ||
 	    !IS_ALIGNED(args->completion_addr, SVACC_COMPL_ALIGN))
 		return -EINVAL;
 	args->status = 0;
@@ -224,6 +228,14 @@ int svacc_ioctl_wait(struct drm_device *drm, void *data, struct drm_file *file)
 
 		/* Sample the sequence first: a later interrupt ends the sleep. */
 		seq = atomic64_read(&sdev->compl_seq);
+		/*
+		 * And the epoch before the record: a reset has stopped the
+		 * device before the epoch moves, so a record written before
+		 * the reset is seen below and is not reported as cancelled.
+		 */
+		reset = args->reset_epoch &&
+			args->reset_epoch != atomic_read(&sdev->reset_epoch);
+		smp_rmb();	/* pairs with the reset's unlock, after the device stopped */
 		if (get_user(st, status))
 			return -EFAULT;
 		if (st) {
@@ -233,6 +245,9 @@ int svacc_ioctl_wait(struct drm_device *drm, void *data, struct drm_file *file)
 		}
 		if (drm_dev_is_unplugged(drm))
 			return -ENODEV;
+		/* a reset dropped it: this record is never written */
+		if (reset)
+			return -ECANCELED;
 		left = ktime_to_ns(ktime_sub(deadline, ktime_get()));
 		if (left <= 0) {
 			/*
@@ -248,7 +263,10 @@ int svacc_ioctl_wait(struct drm_device *drm, void *data, struct drm_file *file)
 			    msecs_to_jiffies(SVACC_WAIT_RECHECK_MS));
 		ret = wait_event_interruptible_timeout(sdev->compl_wait,
 						       atomic64_read(&sdev->compl_seq) != seq ||
-						       drm_dev_is_unplugged(drm),
+						       drm_dev_is_unplugged(drm) ||
+						       (args->reset_epoch &&
+							args->reset_epoch !=
+							atomic_read(&sdev->reset_epoch)),
 						       sleep);
 		if (ret < 0)
 			return -EINTR;

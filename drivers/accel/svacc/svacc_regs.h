@@ -7,6 +7,8 @@
 #define _SVACC_REGS_H_
 
 #include <linux/bits.h>
+#include <linux/build_bug.h>
+#include <linux/types.h>
 
 /* PCI identity */
 #define SVACC_PCI_VENDOR_ID		0x1234
@@ -31,10 +33,11 @@
 #define   SVACC_CAP_WQ_TOTAL_DEPTH	GENMASK(31, 16)
 #define SVACC_CAP_XLATE			0x00c
 #define   SVACC_XLATE_DEVPT		BIT(0)
-#define   SVACC_XLATE_ATS		BIT(1)
-#define   SVACC_XLATE_PASID_CAP		BIT(2)
-#define   SVACC_XLATE_ATS_CAP		BIT(3)
-#define   SVACC_XLATE_PRI_CAP		BIT(4)
+#define   SVACC_XLATE_ATS_MODE		BIT(1)
+#define   SVACC_XLATE_PASID		BIT(2)
+#define   SVACC_XLATE_ATS		BIT(3)
+#define   SVACC_XLATE_PRI		BIT(4)
+#define   SVACC_XLATE_VA_BITS		GENMASK(15, 8)
 #define SVACC_CAP_TLB			0x010
 #define   SVACC_CAP_TLB_ATC		GENMASK(15, 0)
 #define   SVACC_CAP_TLB_DEVTLB		GENMASK(31, 16)
@@ -110,6 +113,7 @@
 #define SVACC_CMD_DRAIN_PASID		0x04
 #define SVACC_CMD_ABORT_PASID		0x05
 #define SVACC_CMD_RESET_COUNTERS	0x06
+#define SVACC_CMD_ABORT_WQ		0x07
 #define   SVACC_CMDARG_WQ		GENMASK_ULL(7, 0)
 #define   SVACC_CMDARG_PASID		GENMASK_ULL(19, 0)
 
@@ -139,6 +143,10 @@
 /* DEVPT context table */
 #define SVACC_CTX_BASE			0x0c0
 #define SVACC_CTX_SIZE			0x0c8
+
+/* ATS mode: page request groups in flight, per PASID */
+#define SVACC_PRS_PASID			0x0d0
+#define SVACC_PRS_PENDING		0x0d4
 
 /* Counters, 64-bit each */
 #define SVACC_CNT_BASE			0x200
@@ -203,5 +211,42 @@
 #define SVACC_DESC_PRIV			BIT(31)
 #define SVACC_COMPL_ALIGN		32
 #define SVACC_BATCH_ALIGN		64
+
+/* DEVPT context table entry (16 bytes, indexed by PASID) */
+#define SVACC_CTX_ENTRY_SIZE		16
+#define   SVACC_CTX_VALID		BIT_ULL(0)
+#define   SVACC_CTX_PRIV_OK		BIT_ULL(1)
+
+/* DEVPT page table: four levels of 512 entries */
+#define SVACC_PT_LEVELS			4
+#define SVACC_PT_ENTRIES		512
+#define   SVACC_PTE_VALID		BIT_ULL(0)
+#define   SVACC_PTE_WRITE		BIT_ULL(1)
+#define   SVACC_PTE_LEAF		BIT_ULL(7)
+#define   SVACC_PTE_ADDR		GENMASK_ULL(51, 12)
+
+/* DEVPT fault record (32 bytes) */
+#define SVACC_FR_SIZE			32
+#define   SVACC_FR_WRITE		BIT(0)
+#define   SVACC_FR_READ			BIT(1)
+#define   SVACC_FR_PRIV			BIT(2)
+
+/**
+ * struct svacc_fault_rec - a fault record, as the device writes it
+ * @addr: faulting virtual address (not page aligned)
+ * @pasid: PASID of the faulting descriptor
+ * @flags: SVACC_FR_*
+ * @id: FAULT_ID, names the parked descriptor in FAULT_RESP
+ * @rsvd: reserved, 0
+ */
+struct svacc_fault_rec {
+	__le64 addr;
+	__le32 pasid;
+	__le16 flags;
+	__le16 id;
+	__le64 rsvd[2];
+};
+
+static_assert(sizeof(struct svacc_fault_rec) == SVACC_FR_SIZE);
 
 #endif /* _SVACC_REGS_H_ */

@@ -21,10 +21,23 @@
 static_assert(sizeof(struct drm_svacc_desc) == SVACC_DESC_SIZE);
 static_assert(sizeof(struct drm_svacc_completion) == SVACC_COMPL_ALIGN);
 
-/* [addr, addr + len) must be user space of the caller */
-static bool svacc_user_range_ok(u64 addr, u64 len)
+/**
+ * svacc_user_range_ok() - may a descriptor name [addr, addr + len)?
+ * @sdev: device
+ * @addr: start
+ * @len: bytes
+ *
+ * The range must be user space of the caller and below the device's
+ * virtual address width: with 5-level paging a process can map far above
+ * the 2^47 the device translates.
+ *
+ * Return: whether the whole range is inside both.
+ */
+bool svacc_user_range_ok(struct svacc_device *sdev, u64 addr, u64 len)
 {
-	return addr <= TASK_SIZE && len <= TASK_SIZE - addr;
+	u64 limit = min_t(u64, TASK_SIZE, BIT_ULL(sdev->va_bits));
+
+	return addr <= limit && len <= limit - addr;
 }
 
 /**
@@ -52,7 +65,7 @@ static int svacc_desc_validate(struct svacc_device *sdev,
 		return -EINVAL;
 	if ((d->flags & SVACC_DESC_F_CRAV) &&
 	    (!IS_ALIGNED(d->completion_addr, SVACC_COMPL_ALIGN) ||
-	     !svacc_user_range_ok(d->completion_addr, SVACC_COMPL_ALIGN)))
+	     !svacc_user_range_ok(sdev, d->completion_addr, SVACC_COMPL_ALIGN)))
 		return -EINVAL;
 
 	switch (d->opcode) {
@@ -61,24 +74,24 @@ static int svacc_desc_validate(struct svacc_device *sdev,
 		return 0;
 	case SVACC_OP_MEMMOVE:
 	case SVACC_OP_COMPARE:
-		if (size > max || !svacc_user_range_ok(d->src, size) ||
-		    !svacc_user_range_ok(d->dst, size))
+		if (size > max || !svacc_user_range_ok(sdev, d->src, size) ||
+		    !svacc_user_range_ok(sdev, d->dst, size))
 			return -EINVAL;
 		break;
 	case SVACC_OP_MEMFILL:
-		if (size > max || !svacc_user_range_ok(d->dst, size))
+		if (size > max || !svacc_user_range_ok(sdev, d->dst, size))
 			return -EINVAL;
 		break;
 	case SVACC_OP_COMPARE_PATTERN:
 	case SVACC_OP_CRC32C:
-		if (size > max || !svacc_user_range_ok(d->src, size))
+		if (size > max || !svacc_user_range_ok(sdev, d->src, size))
 			return -EINVAL;
 		break;
 	case SVACC_OP_BATCH:
 		/* Elements are read and checked by the device in our PASID. */
 		if (!size || size > sdev->max_batch ||
 		    !IS_ALIGNED(d->src, SVACC_BATCH_ALIGN) ||
-		    !svacc_user_range_ok(d->src, size * SVACC_DESC_SIZE))
+		    !svacc_user_range_ok(sdev, d->src, size * SVACC_DESC_SIZE))
 			return -EINVAL;
 		return 0;
 	default:
@@ -110,10 +123,28 @@ static void svacc_portal_write(void __iomem *portal,
 }
 
 /*
+ * Was the device reset since @epoch was read? svacc_hw_stop() writes
+ * RESET and moves the epoch under reset_lock: a caller that has seen the
+ * reset's effect in the device (a commit count started again) sees the
+ * new epoch once it has taken the lock.
+ */
+static bool svacc_reset_since(struct svacc_device *sdev, int epoch)
+{
+	unsigned long flags;
+	bool reset;
+
+	spin_lock_irqsave(&sdev->reset_lock, flags);
+	reset = atomic_read(&sdev->reset_epoch) != epoch;
+	spin_unlock_irqrestore(&sdev->reset_lock, flags);
+	return reset;
+}
+
+/*
  * Submit up to @count descriptors to a shared WQ in order; stop at the
  * first one not accepted. Returns the number accepted, -EAGAIN when the
- * WQ was full for the first one, -EIO when it was rejected or disabled,
- * and with @try, -EBUSY when another CPU is writing the WQ's portal.
+ * WQ was full for the first one or the device was reset under it, -EIO
+ * when it was rejected or disabled, and with @try, -EBUSY when another CPU
+ * is writing the WQ's portal.
  */
 static int svacc_wq_submit(struct svacc_wq *wq, struct svacc_ctx *ctx,
 			   const struct drm_svacc_desc *descs, unsigned int count,
@@ -122,30 +153,51 @@ static int svacc_wq_submit(struct svacc_wq *wq, struct svacc_ctx *ctx,
 	struct svacc_device *sdev = wq->sdev;
 	unsigned int n = 0;
 	u32 sts, status = SVACC_SUBMIT_ACCEPTED;
+	int epoch, ret = 0;
 	u16 commits;
-	int ret = 0;
 
 	if (!try)
 		spin_lock(&wq->portal_lock);
 	else if (!spin_trylock(&wq->portal_lock))
 		return -EBUSY;
+	/*
+	 * Checked under the portal lock: a WQ turned dedicated (sysfs) and
+	 * claimed would run these descriptors under its owner's PASID.
+	 */
+	if (wq->dedicated) {
+		ret = -EINVAL;
+		goto out;
+	}
 	if (!wq->hw_enabled) {
-		ret = -EIO;
+		/* a reset is under way: the WQ comes back */
+		ret = READ_ONCE(sdev->stopped) ? -EAGAIN : -EIO;
 		goto out;
 	}
 	/* Only this lock's holders commit here: the count is known. */
 	commits = wq->pcommits;
+	epoch = atomic_read(&sdev->reset_epoch);
 	for (n = 0; n < count; n++) {
 		svacc_portal_write(wq->pportal, &descs[n], ctx->pasid);
 		sts = readl(wq->pportal + SVACC_PORTAL_STATUS);
 		commits++;
 		wq->pcommits = FIELD_GET(SVACC_SUBMIT_COUNT, sts);
 		status = FIELD_GET(SVACC_SUBMIT_STATUS, sts);
-		if (wq->pcommits != commits) {
+		if (wq->pcommits != commits && svacc_reset_since(sdev, epoch)) {
+			/*
+			 * A reset (halt, timeout, FLR) under this commit: it
+			 * was dropped with the rest; submit again once the
+			 * device is back (uapi.rst, "Device resets").
+			 */
+			status = SVACC_SUBMIT_RETRY;
+		} else if (wq->pcommits != commits) {
 			/* Not our commit's status: nobody else may use this portal. */
 			dev_warn_ratelimited(svacc_dev(sdev), "wq%u: portal commit count %u, expected %u\n",
 					     wq->idx, wq->pcommits, commits);
 			status = SVACC_SUBMIT_REJECTED;
+		} else if (status == SVACC_SUBMIT_REJECTED &&
+			   (readl(sdev->regs + SVACC_GENSTS) & SVACC_GENSTS_HALTED)) {
+			/* halted: the misc interrupt's reset is on its way */
+			status = SVACC_SUBMIT_RETRY;
 		}
 		trace_svacc_submit(sdev, wq->idx, ctx->pasid, descs[n].opcode,
 				   descs[n].flags, descs[n].size, status);
@@ -161,9 +213,10 @@ out:
 	return status == SVACC_SUBMIT_RETRY ? -EAGAIN : -EIO;
 }
 
+/* A hint only: svacc_wq_submit() checks again under the portal lock. */
 static bool svacc_wq_is_shared(struct svacc_wq *wq)
 {
-	return !wq->dedicated && READ_ONCE(wq->hw_enabled);
+	return !READ_ONCE(wq->dedicated) && READ_ONCE(wq->hw_enabled);
 }
 
 /*
@@ -182,7 +235,7 @@ static int svacc_submit_any(struct svacc_ctx *ctx, const struct drm_svacc_desc *
 	unsigned int i, pass, start = ctx->next_wq;
 	int cpu = raw_smp_processor_id();
 	bool busy = false;
-	int ret = -EIO;
+	int ret = READ_ONCE(sdev->stopped) ? -EAGAIN : -EIO;
 
 	for (pass = 0; pass < 3; pass++) {
 		if (pass == 2 && !busy)
@@ -202,7 +255,7 @@ static int svacc_submit_any(struct svacc_ctx *ctx, const struct drm_svacc_desc *
 			/* -EBUSY is not an answer: the last pass waits */
 			if (r == -EBUSY)
 				busy = true;
-			else
+			else if (r != -EINVAL)	/* turned dedicated meanwhile */
 				ret = r;
 		}
 	}
@@ -254,7 +307,7 @@ int svacc_ioctl_submit(struct drm_device *drm, void *data, struct drm_file *file
 	}
 	if (args->wq == SVACC_WQ_ANY)
 		ret = svacc_submit_any(ctx, descs, args->count);
-	else if (args->wq < sdev->num_wqs && !sdev->wqs[args->wq].dedicated)
+	else if (args->wq < sdev->num_wqs)
 		ret = svacc_wq_submit(&sdev->wqs[args->wq], ctx, descs, args->count, false);
 	else
 		ret = -EINVAL;
@@ -272,3 +325,7 @@ out_free:
 	kfree(descs);
 	return ret;
 }
+
+#if IS_ENABLED(CONFIG_DRM_ACCEL_SVACC_KUNIT_TEST)
+#include "tests/svacc_submit_test.c"
+#endif

@@ -9,12 +9,13 @@
  * PCIe capabilities. A refusal by the kernel or the IOMMU is final: this
  * driver never reaches for lower-level IOMMU calls to get around it.
  */
+#include <linux/delay.h>
 #include <linux/iommu.h>
+#include <linux/jiffies.h>
 #include <linux/pci.h>
 #include <linux/sched.h>
 #include <linux/sched/mm.h>
 
-#include "svacc_compat.h"
 #include "svacc_drv.h"
 #include "svacc_xlate.h"
 
@@ -27,6 +28,20 @@ static enum drm_svacc_mode_reason svacc_sva_refusal(int err)
 	 */
 	return err == -EOPNOTSUPP ? SVACC_REASON_KERNEL_REFUSED :
 				    SVACC_REASON_IOMMU_REFUSED;
+}
+
+/*
+ * What a failed bind at open says: only these errors mean SVA cannot work
+ * on this device at all. The others belong to the process (-EBUSY: its
+ * page tables are not DMA compatible, e.g. LAM; -EOVERFLOW: its PASID is
+ * too wide for the device; -ENOSPC, -ENOMEM): that process gets the
+ * errno, the device keeps its mode (SVACC_REASON_NONE).
+ */
+static enum drm_svacc_mode_reason svacc_sva_bind_error(int err)
+{
+	if (err == -EOPNOTSUPP || err == -ENODEV || err == -EINVAL)
+		return svacc_sva_refusal(err);
+	return SVACC_REASON_NONE;
 }
 
 /* A user process probes us (insmod, sysfs bind): its mm can test a bind. */
@@ -43,7 +58,7 @@ static int svacc_sva_probe(struct svacc_device *sdev,
 	struct iommu_sva *handle;
 	int ret;
 
-	if (!(sdev->cap_xlate & SVACC_XLATE_ATS) ||
+	if (!(sdev->cap_xlate & SVACC_XLATE_ATS_MODE) ||
 	    !pci_find_ext_capability(pdev, PCI_EXT_CAP_ID_PASID) ||
 	    !pci_find_ext_capability(pdev, PCI_EXT_CAP_ID_ATS) ||
 	    !pci_find_ext_capability(pdev, PCI_EXT_CAP_ID_PRI)) {
@@ -56,23 +71,6 @@ static int svacc_sva_probe(struct svacc_device *sdev,
 	}
 
 	*verified = false;
-	ret = svacc_compat_sva_enable(dev);
-	if (ret) {
-		/*
-		 * Older kernels need IOMMU features enabled first; when that
-		 * fails, still name a kernel-wide refusal as such.
-		 */
-		*reason = SVACC_REASON_IOMMU_REFUSED;
-		if (svacc_sva_can_probe_bind()) {
-			handle = iommu_sva_bind_device(dev, current->mm);
-			if (!IS_ERR(handle))
-				iommu_sva_unbind_device(handle);
-			else if (PTR_ERR(handle) == -EOPNOTSUPP)
-				*reason = SVACC_REASON_KERNEL_REFUSED;
-		}
-		return *reason == SVACC_REASON_KERNEL_REFUSED ? -EOPNOTSUPP : ret;
-	}
-
 	/*
 	 * Ask the kernel now when the prober has an address space, so that
 	 * a refusal is known (and logged) at probe time. Otherwise the first
@@ -83,18 +81,12 @@ static int svacc_sva_probe(struct svacc_device *sdev,
 		if (IS_ERR(handle)) {
 			ret = PTR_ERR(handle);
 			*reason = svacc_sva_refusal(ret);
-			svacc_compat_sva_disable(dev);
 			return ret;
 		}
 		iommu_sva_unbind_device(handle);
 		*verified = true;
 	}
 	return 0;
-}
-
-static void svacc_sva_remove(struct svacc_device *sdev)
-{
-	svacc_compat_sva_disable(svacc_dev(sdev));
 }
 
 static int svacc_sva_bind(struct svacc_ctx *ctx,
@@ -106,11 +98,8 @@ static int svacc_sva_bind(struct svacc_ctx *ctx,
 
 	handle = iommu_sva_bind_device(dev, ctx->mm);
 	if (IS_ERR(handle)) {
-		int ret = PTR_ERR(handle);
-
-		if (ret != -ENOMEM && ret != -ENOSPC)
-			*reason = svacc_sva_refusal(ret);
-		return ret;
+		*reason = svacc_sva_bind_error(PTR_ERR(handle));
+		return PTR_ERR(handle);
 	}
 
 	pasid = iommu_sva_get_pasid(handle);
@@ -124,6 +113,37 @@ static int svacc_sva_bind(struct svacc_ctx *ctx,
 	return 0;
 }
 
+/*
+ * A PASID is stopped once every page request group the device sent with
+ * it has been answered. Only then may it be unbound: the IOMMU core must
+ * not be left holding a request for an address space it tears down (with
+ * the fault work still queued, it would free the request under it). The
+ * answers come from the IOMMU core; nothing else waits on this PASID, so
+ * only this file's release waits, for as long as the OS takes (a fault on
+ * a file whose filesystem never answers takes that long).
+ */
+static void svacc_sva_stop(struct svacc_ctx *ctx)
+{
+	struct svacc_device *sdev = ctx->sdev;
+	unsigned long warn = jiffies + 10 * HZ;
+	u32 n;
+
+	for (;;) {
+		mutex_lock(&sdev->prs_lock);
+		writel(ctx->pasid, sdev->regs + SVACC_PRS_PASID);
+		n = readl(sdev->regs + SVACC_PRS_PENDING);
+		mutex_unlock(&sdev->prs_lock);
+		if (!n || n == U32_MAX)
+			return;
+		if (time_after(jiffies, warn)) {
+			dev_warn(svacc_dev(sdev), "pasid %u: %u page request group(s) not answered yet\n",
+				 ctx->pasid, n);
+			warn = jiffies + 60 * HZ;
+		}
+		usleep_range(500, 2000);
+	}
+}
+
 static void svacc_sva_unbind(struct svacc_ctx *ctx)
 {
 	iommu_sva_unbind_device(ctx->xlate_priv);
@@ -135,7 +155,11 @@ const struct svacc_xlate_ops svacc_sva_ops = {
 	.mode = SVACC_MODE_SVA,
 	.genctrl_mode = SVACC_MODE_ATS,
 	.probe = svacc_sva_probe,
-	.remove = svacc_sva_remove,
 	.bind = svacc_sva_bind,
+	.stop = svacc_sva_stop,
 	.unbind = svacc_sva_unbind,
 };
+
+#if IS_ENABLED(CONFIG_DRM_ACCEL_SVACC_KUNIT_TEST)
+#include "tests/svacc_sva_test.c"
+#endif

@@ -5,11 +5,23 @@
  * A claimed dedicated WQ serves exactly one address space: the kernel
  * programs the context's PASID into WQCFG1, so the device ignores the
  * PASID in descriptors written to its user portal, and user space may
- * map that portal page and submit without a system call. Releasing a WQ
- * revokes the mapping first (later accesses get SIGBUS), then lets the
- * queued work complete, then unprograms the PASID.
+ * map that portal page and submit without a system call.
+ *
+ * Portal pages are never inserted by mmap() itself: ->mmap runs before the
+ * new VMA is linked into the file's address_space, where a concurrent
+ * release could not find it to revoke it. The page is inserted by the
+ * fault handler instead, under wq_mutex, and only for the claim the VMA
+ * was created for; every mapped page can therefore be zapped, and a stale
+ * mapping only ever faults (SIGBUS). Releasing a WQ revokes the mapping
+ * first, then lets the queued work complete for a bounded time (closing
+ * does not), then discards what is left and unprograms the PASID.
  */
+#include <linux/bitfield.h>
+#include <linux/capability.h>
+#include <linux/cred.h>
+#include <linux/delay.h>
 #include <linux/io.h>
+#include <linux/jiffies.h>
 #include <linux/mm.h>
 
 #include <drm/drm_drv.h>
@@ -18,22 +30,53 @@
 
 #include "svacc_drv.h"
 
+/* How long WQ_RELEASE lets the released WQ's queued work run on */
+#define SVACC_RELEASE_DRAIN_MS	10000
+
 static loff_t svacc_portal_offset(struct svacc_wq *wq)
 {
 	return (loff_t)(SVACC_PORTAL_PGOFF + wq->idx) << PAGE_SHIFT;
 }
 
-/* Caller holds wq_mutex. */
-static int svacc_wq_unclaim(struct svacc_wq *wq)
+/* No new portal page (the fault handler checks the owner), none mapped */
+static void svacc_wq_revoke(struct svacc_wq *wq)
 {
 	struct svacc_device *sdev = wq->sdev;
 
 	lockdep_assert_held(&sdev->wq_mutex);
-	/* No new mapping (mmap checks the owner), then revoke existing ones. */
 	wq->owner = NULL;
 	unmap_mapping_range(sdev->drm.anon_inode->i_mapping,
 			    svacc_portal_offset(wq), PAGE_SIZE, 1);
-	return svacc_wq_hw_disable(wq);
+}
+
+/* Revoke, discard what is queued, free the WQ. Caller holds wq_mutex. */
+static int svacc_wq_unclaim(struct svacc_wq *wq)
+{
+	svacc_wq_revoke(wq);
+	return svacc_wq_hw_disable(wq, true);
+}
+
+/*
+ * Let a released WQ's queued work complete, for a while: its portal is
+ * revoked, so nothing new arrives. Without wq_mutex (claims and portal
+ * faults of others go on), interruptible. Returns 0 once the WQ is idle.
+ */
+static int svacc_wq_drain(struct svacc_wq *wq)
+{
+	void __iomem *sts = wq->sdev->regs + SVACC_WQCFG(wq->idx) + SVACC_WQSTS;
+	unsigned long end = jiffies + msecs_to_jiffies(SVACC_RELEASE_DRAIN_MS);
+	u32 v;
+
+	for (;;) {
+		v = readl(sts);
+		if (!FIELD_GET(SVACC_WQSTS_OCCUPANCY, v) || v == U32_MAX ||
+		    !(v & SVACC_WQSTS_ENABLED))
+			return 0;
+		if (time_after(jiffies, end))
+			return -ETIMEDOUT;
+		if (msleep_interruptible(20))
+			return -EINTR;
+	}
 }
 
 /**
@@ -54,7 +97,30 @@ void svacc_ctx_release_wqs(struct svacc_ctx *ctx)
 
 static bool svacc_wq_claimable(struct svacc_wq *wq)
 {
-	return wq->dedicated && wq->enabled && !wq->owner;
+	return wq->dedicated && wq->enabled && !wq->owner && !wq->releasing;
+}
+
+/*
+ * A user other than an administrator may hold at most
+ * svacc_max_wqs_per_user dedicated WQs of a device (0: half of them,
+ * rounded up), so that no user can take them all. Caller holds wq_mutex.
+ */
+static bool svacc_wq_user_may_claim(struct svacc_ctx *ctx)
+{
+	struct svacc_device *sdev = ctx->sdev;
+	unsigned int i, dedicated = 0, held = 0, max;
+
+	lockdep_assert_held(&sdev->wq_mutex);
+	if (capable(CAP_SYS_ADMIN))
+		return true;
+	for (i = 0; i < sdev->num_wqs; i++) {
+		struct svacc_wq *wq = &sdev->wqs[i];
+
+		dedicated += wq->dedicated;
+		held += wq->owner && uid_eq(wq->owner->uid, ctx->uid);
+	}
+	max = READ_ONCE(svacc_max_wqs_per_user) ?: DIV_ROUND_UP(dedicated, 2);
+	return held < max;
 }
 
 /**
@@ -63,7 +129,8 @@ static bool svacc_wq_claimable(struct svacc_wq *wq)
  * @data: &struct drm_svacc_wq_claim
  * @file: caller
  *
- * Return: 0, -EBUSY when no (or not this) dedicated WQ is free, -EINVAL
+ * Return: 0, -EBUSY when no (or not this) dedicated WQ is free, -EDQUOT
+ * when the caller's user holds its share of the dedicated WQs, -EINVAL
  * for an index that is not a dedicated WQ.
  */
 int svacc_ioctl_wq_claim(struct drm_device *drm, void *data, struct drm_file *file)
@@ -96,11 +163,16 @@ int svacc_ioctl_wq_claim(struct drm_device *drm, void *data, struct drm_file *fi
 		ret = -EBUSY;
 		goto out;
 	}
+	if (!svacc_wq_user_may_claim(ctx)) {
+		ret = -EDQUOT;
+		goto out;
+	}
 
 	ret = svacc_wq_hw_enable(wq, ctx->pasid);
 	if (ret)
 		goto out;
 	wq->owner = ctx;
+	wq->claim_gen++;
 
 	args->wq = wq->idx;
 	args->size = wq->size;
@@ -118,15 +190,26 @@ out:
  * @data: &struct drm_svacc_wq_release
  * @file: caller
  *
- * Return: 0, -EINVAL when the caller does not own the WQ, or the error of
- * the device's DISABLE_WQ command (the WQ is released regardless).
+ * Revokes the portal mapping, lets the queued work complete for up to
+ * SVACC_RELEASE_DRAIN_MS (or until a signal), discards what is left and
+ * frees the WQ. Should the device not confirm the discard, it is reset
+ * (every context's running work is lost, the reset epoch moves on) and the
+ * WQ is free all the same: nothing queued under this claim ever runs under
+ * the next one, and a descriptor blocked on a fault that never resolves
+ * does not hold the release.
+ *
+ * Return: 0 when the queued work completed; -ETIMEDOUT or -EINTR when what
+ * was left was discarded; -EINVAL when the caller does not own the WQ; or
+ * the error of the device's commands. The WQ is released in every case but
+ * -EINVAL.
  */
 int svacc_ioctl_wq_release(struct drm_device *drm, void *data, struct drm_file *file)
 {
 	struct svacc_device *sdev = to_svacc(drm);
 	struct drm_svacc_wq_release *args = data;
 	struct svacc_ctx *ctx;
-	int idx, ret;
+	struct svacc_wq *wq;
+	int idx, ret, drained;
 
 	ctx = svacc_ctx_get(file);
 	if (IS_ERR(ctx))
@@ -136,20 +219,54 @@ int svacc_ioctl_wq_release(struct drm_device *drm, void *data, struct drm_file *
 	if (!drm_dev_enter(drm, &idx))
 		return -ENODEV;
 
+	wq = &sdev->wqs[args->wq];
 	mutex_lock(&sdev->wq_mutex);
-	if (sdev->wqs[args->wq].owner == ctx)
-		ret = svacc_wq_unclaim(&sdev->wqs[args->wq]);
-	else
-		ret = -EINVAL;
+	if (wq->owner != ctx) {
+		mutex_unlock(&sdev->wq_mutex);
+		drm_dev_exit(idx);
+		return -EINVAL;
+	}
+	svacc_wq_revoke(wq);
+	wq->releasing = true;
+	mutex_unlock(&sdev->wq_mutex);
+
+	drained = svacc_wq_drain(wq);
+
+	mutex_lock(&sdev->wq_mutex);
+	ret = svacc_wq_hw_disable(wq, true);
+	wq->releasing = false;
+	mutex_unlock(&sdev->wq_mutex);
+	drm_dev_exit(idx);
+	return drained ?: ret;
+}
+
+/*
+ * Insert the portal page of the claim the VMA was made for, if that claim
+ * still stands; anything else (released, reclaimed by anyone, device
+ * removed) gets SIGBUS.
+ */
+static vm_fault_t svacc_portal_fault(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct drm_file *file = vma->vm_file->private_data;
+	struct svacc_device *sdev = to_svacc(file->minor->dev);
+	struct svacc_wq *wq = &sdev->wqs[vma->vm_pgoff - SVACC_PORTAL_PGOFF];
+	vm_fault_t ret = VM_FAULT_SIGBUS;
+	unsigned long pfn;
+	int idx;
+
+	if (!drm_dev_enter(&sdev->drm, &idx))
+		return VM_FAULT_SIGBUS;
+	mutex_lock(&sdev->wq_mutex);
+	if (wq->owner && wq->owner == file->driver_priv &&
+	    wq->claim_gen == (uintptr_t)vma->vm_private_data) {
+		pfn = PHYS_PFN(sdev->portal_phys + wq->idx * SVACC_PORTAL_STRIDE +
+			       SVACC_PORTAL_USER);
+		ret = vmf_insert_pfn(vma, vmf->address, pfn);
+	}
 	mutex_unlock(&sdev->wq_mutex);
 	drm_dev_exit(idx);
 	return ret;
-}
-
-/* A revoked portal stays revoked: never fill the mapping again. */
-static vm_fault_t svacc_portal_fault(struct vm_fault *vmf)
-{
-	return VM_FAULT_SIGBUS;
 }
 
 static const struct vm_operations_struct svacc_portal_vm_ops = {
@@ -161,6 +278,8 @@ static const struct vm_operations_struct svacc_portal_vm_ops = {
  * @filp: the device file
  * @vma: one page, shared, not executable, at a claim's mmap_offset
  *
+ * The page itself is inserted at the first access (svacc_portal_fault()).
+ *
  * Return: 0 or a negative errno.
  */
 int svacc_mmap(struct file *filp, struct vm_area_struct *vma)
@@ -169,9 +288,8 @@ int svacc_mmap(struct file *filp, struct vm_area_struct *vma)
 	struct drm_device *drm = file->minor->dev;
 	struct svacc_device *sdev = to_svacc(drm);
 	struct svacc_ctx *ctx;
-	unsigned long pfn;
 	struct svacc_wq *wq;
-	int idx, ret;
+	int idx, ret = 0;
 
 	ctx = svacc_ctx_get(file);
 	if (IS_ERR(ctx))
@@ -194,18 +312,16 @@ int svacc_mmap(struct file *filp, struct vm_area_struct *vma)
 		ret = -EACCES;
 		goto out;
 	}
-
 	vm_flags_set(vma, VM_IO | VM_PFNMAP | VM_DONTCOPY | VM_DONTEXPAND |
 		     VM_DONTDUMP);
 	vm_flags_clear(vma, VM_MAYEXEC);
 	vma->vm_page_prot = pgprot_noncached(vma->vm_page_prot);
 	vma->vm_ops = &svacc_portal_vm_ops;
-	pfn = PHYS_PFN(sdev->portal_phys + wq->idx * SVACC_PORTAL_STRIDE +
-		       SVACC_PORTAL_USER);
-	ret = io_remap_pfn_range(vma, vma->vm_start, pfn, PAGE_SIZE,
-				 vma->vm_page_prot);
+	vma->vm_private_data = (void *)(uintptr_t)wq->claim_gen;
 out:
 	mutex_unlock(&sdev->wq_mutex);
 	drm_dev_exit(idx);
+	if (!ret && READ_ONCE(sdev->test_mmap_delay_ms))
+		msleep(READ_ONCE(sdev->test_mmap_delay_ms));
 	return ret;
 }

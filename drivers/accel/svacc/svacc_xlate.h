@@ -21,12 +21,18 @@
  *	negative errno with *@reason set (&enum drm_svacc_mode_reason) after
  *	undoing its own work. @verified tells whether the mode was proven to
  *	work; if not, the first @bind decides.
- * @remove: undo a successful @probe; every context is unbound already
+ * @remove: optional; undo a successful @probe; every context is unbound
+ *	already
+ * @restart: optional; program the device again after a reset (mode_lock)
  * @bind: bind @ctx->mm and set @ctx->pasid. Called at open. On failure,
  *	*@reason is set when the failure means the mode cannot work at all
  *	(as opposed to a transient error such as -ENOMEM).
+ * @stop: optional; @ctx->pasid was aborted and is about to be released:
+ *	wait until the device has nothing of it left in flight elsewhere
+ *	(ATS mode: page request groups the OS has yet to answer)
  * @unbind: release what @bind took. The device has stopped every access
- *	with @ctx->pasid (ABORT_PASID completed) before this is called.
+ *	with @ctx->pasid (ABORT_PASID completed, or the device was reset)
+ *	before this is called.
  * @fault_irq: optional; INTCAUSE.FAULT/FQ_FULL seen (DEVPT fault queue),
  *	called from the misc interrupt thread
  */
@@ -37,7 +43,9 @@ struct svacc_xlate_ops {
 	int (*probe)(struct svacc_device *sdev, enum drm_svacc_mode_reason *reason,
 		     bool *verified);
 	void (*remove)(struct svacc_device *sdev);
+	void (*restart)(struct svacc_device *sdev);
 	int (*bind)(struct svacc_ctx *ctx, enum drm_svacc_mode_reason *reason);
+	void (*stop)(struct svacc_ctx *ctx);
 	void (*unbind)(struct svacc_ctx *ctx);
 	void (*fault_irq)(struct svacc_device *sdev, u32 cause);
 };

@@ -23,7 +23,7 @@ extern "C" {
  * @SVACC_OP_MEMFILL: fill @size bytes at @dst with the 8-byte pattern @op0
  * @SVACC_OP_COMPARE: compare @size bytes at @src and @dst
  * @SVACC_OP_COMPARE_PATTERN: compare @size bytes at @src with pattern @op0
- * @SVACC_OP_CRC32C: CRC-32C of @size bytes at @src, seed @op0[31:0]
+ * @SVACC_OP_CRC32C: CRC-32C of @size bytes at @src, seed in bits 31:0 of @op0
  * @SVACC_OP_BATCH: run @size descriptors from the 64-byte aligned array @src
  */
 enum drm_svacc_opcode {
@@ -169,7 +169,9 @@ enum drm_svacc_mode_reason {
  * @shared_wqs: bitmap of shared WQs (the others are dedicated)
  * @max_transfer_shift: log2 of the largest @size of a data operation
  * @max_batch: largest BATCH descriptor count
- * @pad: reserved, returned as 0
+ * @reset_epoch: 1 + the number of device resets since the driver bound the
+ *	device. A reset drops the work the device held, without records; a
+ *	waiter that passes this value to DRM_IOCTL_SVACC_WAIT learns of it.
  * @ops: bitmap of supported opcodes
  */
 struct drm_svacc_info {
@@ -182,7 +184,7 @@ struct drm_svacc_info {
 	__u32 shared_wqs;
 	__u32 max_transfer_shift;
 	__u32 max_batch;
-	__u32 pad;
+	__u32 reset_epoch;
 	__u64 ops;
 };
 
@@ -244,18 +246,20 @@ struct drm_svacc_wq_release {
  * @completion_addr: user pointer to a 32-byte aligned &struct drm_svacc_completion
  * @timeout_ns: relative timeout; 0 only checks
  * @status: out: the record's status when it became non-zero
- * @pad: must be 0
+ * @reset_epoch: 0, or &drm_svacc_info.reset_epoch as read before the
+ *	descriptor was submitted
  *
  * Sleeps until the record's status is non-zero (woken by completion
  * interrupts: submit with SVACC_DESC_F_RCI), -ETIME after @timeout_ns,
- * -EINTR on a signal. Success also consumes the poll() readiness of the
- * file (see Documentation/accel/svacc/uapi.rst).
+ * -EINTR on a signal, -ECANCELED when @reset_epoch is given and the device
+ * was reset since: the record will never be written. Success also consumes
+ * the poll() readiness of the file (see Documentation/accel/svacc/uapi.rst).
  */
 struct drm_svacc_wait {
 	__u64 completion_addr;
 	__s64 timeout_ns;
 	__u32 status;
-	__u32 pad;
+	__u32 reset_epoch;
 };
 
 /**
@@ -279,6 +283,7 @@ struct drm_svacc_wait {
  * @hmm_pages_mapped: driver: device PTEs written by fault handling
  * @hmm_invalidations: driver: mmu notifier invalidations applied
  * @hmm_huge_mappings: driver: 2 MiB device mappings created
+ * @hmm_pt_pages: driver: device page-table pages in use now, all contexts
  *
  * Device-wide counts since the driver bound the device.
  */
@@ -302,6 +307,7 @@ struct drm_svacc_counters {
 	__u64 hmm_pages_mapped;
 	__u64 hmm_invalidations;
 	__u64 hmm_huge_mappings;
+	__u64 hmm_pt_pages;
 };
 
 #define DRM_SVACC_GET_INFO		0x00

@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * svacc reset and recovery.
+ *
+ * The driver resets the device whenever it can no longer trust it to stop
+ * on command: a device command that does not complete (ABORT_PASID behind
+ * page requests the OS never answers, DISABLE_WQ behind a fault that never
+ * resolves), a device-TLB invalidation that does not complete, a halt, an
+ * FLR asked for through sysfs, or a PCI error. Nothing the device was doing
+ * survives a reset: queued and running descriptors are dropped without
+ * records. Contexts stay open and keep their PASIDs and claimed WQs; the
+ * reset epoch moves on, so that DRM_IOCTL_SVACC_WAIT returns -ECANCELED
+ * for a record submitted under an older epoch that will never be written.
+ *
+ * Stopping is one register write and allowed in any context; it is what
+ * makes a teardown safe when a command failed. Bringing the device back
+ * sleeps: it runs from a work item, or from reset_done() after an FLR.
+ */
+#include <linux/bitfield.h>
+#include <linux/io.h>
+#include <linux/pci.h>
+
+#include <drm/drm_drv.h>
+
+#include "svacc_drv.h"
+#include "svacc_xlate.h"
+
+/**
+ * svacc_hw_stop() - reset the device now and recover it later
+ * @sdev: device
+ *
+ * When this returns the device makes no memory access, accepts nothing
+ * and has dropped every descriptor. Callable in atomic context. Unless an
+ * FLR is under way, the device is brought back by the recovery work.
+ */
+void svacc_hw_stop(struct svacc_device *sdev)
+{
+	unsigned long flags;
+	unsigned int i;
+
+	spin_lock_irqsave(&sdev->reset_lock, flags);
+	writel(1, sdev->regs + SVACC_RESET);
+	/* The reset is complete once the write is: flush it. */
+	readl(sdev->regs + SVACC_VERSION);
+	atomic_inc(&sdev->reset_epoch);
+	spin_unlock_irqrestore(&sdev->reset_lock, flags);
+	for (i = 0; i < sdev->num_wqs; i++) {
+		struct svacc_wq *wq = &sdev->wqs[i];
+
+		spin_lock(&wq->portal_lock);
+		wq->hw_enabled = false;
+		spin_unlock(&wq->portal_lock);
+	}
+	WRITE_ONCE(sdev->stopped, true);
+	wake_up_all(&sdev->compl_wait);
+	if (!READ_ONCE(sdev->in_flr))
+		queue_work(svacc_workqueue, &sdev->recover_work);
+}
+
+/*
+ * Bring a stopped (or just reset) device back: the translation mode, the
+ * WQ configuration and every claim as they were. Caller holds mode_lock.
+ */
+static void svacc_hw_restart(struct svacc_device *sdev)
+{
+	unsigned int i;
+	int ret;
+
+	lockdep_assert_held(&sdev->mode_lock);
+	/* A clean slate, whatever stopped the device (a halt included). */
+	writel(1, sdev->regs + SVACC_RESET);
+	writel(SVACC_INT_CMD_DONE | SVACC_INT_INV_DONE, sdev->regs + SVACC_INTMASK);
+	writel(SVACC_INT_ALL, sdev->regs + SVACC_INTCAUSE);
+	sdev->hw_enabled = false;
+	if (!sdev->xlate)
+		return;
+	if (sdev->xlate->restart)
+		sdev->xlate->restart(sdev);
+	ret = svacc_hw_enable(sdev, sdev->xlate->genctrl_mode);
+	if (ret) {
+		dev_err(svacc_dev(sdev), "device not restarted (%d): it stays stopped\n", ret);
+		return;
+	}
+
+	mutex_lock(&sdev->wq_mutex);
+	for (i = 0; i < sdev->num_wqs; i++) {
+		struct svacc_wq *wq = &sdev->wqs[i];
+
+		if (!wq->owner)
+			continue;
+		ret = svacc_wq_hw_enable(wq, wq->owner->pasid);
+		if (ret)
+			dev_err(svacc_dev(sdev), "wq%u: claim not restored (%d)\n", i, ret);
+	}
+	mutex_unlock(&sdev->wq_mutex);
+	WRITE_ONCE(sdev->stopped, false);
+	dev_info(svacc_dev(sdev), "device reset and restarted (reset epoch %d)\n",
+		 atomic_read(&sdev->reset_epoch));
+}
+
+static void svacc_recover_work(struct work_struct *work)
+{
+	struct svacc_device *sdev = container_of(work, struct svacc_device,
+						 recover_work);
+	int idx;
+
+	if (!drm_dev_enter(&sdev->drm, &idx))
+		return;
+	mutex_lock(&sdev->mode_lock);
+	if (READ_ONCE(sdev->stopped))
+		svacc_hw_restart(sdev);
+	mutex_unlock(&sdev->mode_lock);
+	drm_dev_exit(idx);
+}
+
+/**
+ * svacc_reset_init() - set up recovery
+ * @sdev: device
+ */
+void svacc_reset_init(struct svacc_device *sdev)
+{
+	atomic_set(&sdev->reset_epoch, 1);
+	spin_lock_init(&sdev->reset_lock);
+	INIT_WORK(&sdev->recover_work, svacc_recover_work);
+}
+
+/**
+ * svacc_reset_fini() - no recovery runs or will run
+ * @sdev: device, unplugged
+ */
+void svacc_reset_fini(struct svacc_device *sdev)
+{
+	cancel_work_sync(&sdev->recover_work);
+}
+
+/*
+ * FLR through sysfs (pci_reset_function()): stop before it, restart after
+ * it. mode_lock is held from prepare to done, so that no context is bound
+ * or torn down against a device in the middle of a reset.
+ */
+static void svacc_reset_prepare(struct pci_dev *pdev)
+{
+	struct svacc_device *sdev = pci_get_drvdata(pdev);
+
+	mutex_lock(&sdev->mode_lock);
+	WRITE_ONCE(sdev->in_flr, true);
+	svacc_hw_stop(sdev);
+}
+
+static void svacc_reset_done(struct pci_dev *pdev)
+{
+	struct svacc_device *sdev = pci_get_drvdata(pdev);
+
+	svacc_hw_restart(sdev);
+	WRITE_ONCE(sdev->in_flr, false);
+	mutex_unlock(&sdev->mode_lock);
+}
+
+/* A PCI error (AER): stop, let the core reset the link, restart. */
+static pci_ers_result_t svacc_error_detected(struct pci_dev *pdev,
+					     pci_channel_state_t state)
+{
+	struct svacc_device *sdev = pci_get_drvdata(pdev);
+
+	dev_err(&pdev->dev, "PCI error (channel state %d)\n", state);
+	if (state == pci_channel_io_perm_failure)
+		return PCI_ERS_RESULT_DISCONNECT;
+	WRITE_ONCE(sdev->in_flr, true);
+	svacc_hw_stop(sdev);
+	return PCI_ERS_RESULT_NEED_RESET;
+}
+
+static pci_ers_result_t svacc_slot_reset(struct pci_dev *pdev)
+{
+	struct svacc_device *sdev = pci_get_drvdata(pdev);
+
+	pci_restore_state(pdev);
+	mutex_lock(&sdev->mode_lock);
+	svacc_hw_restart(sdev);
+	WRITE_ONCE(sdev->in_flr, false);
+	mutex_unlock(&sdev->mode_lock);
+	return PCI_ERS_RESULT_RECOVERED;
+}
+
+const struct pci_error_handlers svacc_err_handlers = {
+	.error_detected = svacc_error_detected,
+	.slot_reset = svacc_slot_reset,
+	.reset_prepare = svacc_reset_prepare,
+	.reset_done = svacc_reset_done,
+};

@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit tests of the translation-mode decision (svacc_sva.c): which bind
+ * errors say SVA cannot work on the device (the device falls back to the
+ * HMM mirror) and which belong to one process (only its open() fails).
+ * Included by svacc_sva.c.
+ */
+#include <kunit/test.h>
+
+static void svacc_test_bind_error_device(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, SVACC_REASON_KERNEL_REFUSED, svacc_sva_bind_error(-EOPNOTSUPP));
+	KUNIT_EXPECT_EQ(test, SVACC_REASON_IOMMU_REFUSED, svacc_sva_bind_error(-ENODEV));
+	KUNIT_EXPECT_EQ(test, SVACC_REASON_IOMMU_REFUSED, svacc_sva_bind_error(-EINVAL));
+}
+
+static void svacc_test_bind_error_process(struct kunit *test)
+{
+	/* LAM, a PASID too wide for the device, no PASID left, no memory */
+	KUNIT_EXPECT_EQ(test, SVACC_REASON_NONE, svacc_sva_bind_error(-EBUSY));
+	KUNIT_EXPECT_EQ(test, SVACC_REASON_NONE, svacc_sva_bind_error(-EOVERFLOW));
+	KUNIT_EXPECT_EQ(test, SVACC_REASON_NONE, svacc_sva_bind_error(-ENOSPC));
+	KUNIT_EXPECT_EQ(test, SVACC_REASON_NONE, svacc_sva_bind_error(-ENOMEM));
+}
+
+static void svacc_test_reason_names(struct kunit *test)
+{
+	enum drm_svacc_mode_reason r;
+
+	for (r = SVACC_REASON_NONE; r <= SVACC_REASON_IOMMU_REFUSED; r++)
+		KUNIT_EXPECT_STRNEQ_MSG(test, "unknown", svacc_mode_reason_name(r),
+					"reason %d", r);
+	KUNIT_EXPECT_STREQ(test, "unknown", svacc_mode_reason_name(SVACC_REASON_IOMMU_REFUSED + 1));
+}
+
+static struct kunit_case svacc_sva_cases[] = {
+	KUNIT_CASE(svacc_test_bind_error_device),
+	KUNIT_CASE(svacc_test_bind_error_process),
+	KUNIT_CASE(svacc_test_reason_names),
+	{}
+};
+
+static struct kunit_suite svacc_sva_suite = {
+	.name = "svacc_mode",
+	.test_cases = svacc_sva_cases,
+};
+
+kunit_test_suite(svacc_sva_suite);
