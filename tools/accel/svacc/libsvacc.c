@@ -37,7 +37,15 @@ uint64_t svacc_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
-static int read_sysfs_hex(const char *path, unsigned long *val)
+/**
+ * svacc_sysfs_read_ul() - read a number from a sysfs file
+ * @path: file
+ * @base: as strtoul()'s (16 for the PCI IDs, 0 for "0x" or decimal)
+ * @val: out: the number
+ *
+ * Return: 0 or a negative errno.
+ */
+int svacc_sysfs_read_ul(const char *path, int base, unsigned long *val)
 {
 	char buf[32];
 	ssize_t n;
@@ -51,7 +59,7 @@ static int read_sysfs_hex(const char *path, unsigned long *val)
 	if (n <= 0)
 		return -EIO;
 	buf[n] = '\0';
-	*val = strtoul(buf, NULL, 16);
+	*val = strtoul(buf, NULL, base);
 	return 0;
 }
 
@@ -87,10 +95,10 @@ bool svacc_node_is_svacc(const char *node)
 	char path[128];
 
 	snprintf(path, sizeof(path), "/sys/class/accel/%s/device/vendor", node);
-	if (read_sysfs_hex(path, &vendor) == 0) {
+	if (svacc_sysfs_read_ul(path, 16, &vendor) == 0) {
 		snprintf(path, sizeof(path),
 			 "/sys/class/accel/%s/device/device", node);
-		if (read_sysfs_hex(path, &device) == 0)
+		if (svacc_sysfs_read_ul(path, 16, &device) == 0)
 			return vendor == SVACC_VENDOR_ID &&
 			       device == SVACC_DEVICE_ID;
 	}
@@ -210,6 +218,8 @@ int svacc_wq_claim(struct svacc *s, uint32_t wq)
 	s->mmap_offset = claim.mmap_offset;
 	s->portal = p;
 	s->commit_count = svacc_portal_read_status(s->portal) >> 16;
+	if (!svacc_get_info(s->fd, &s->info))
+		s->commit_epoch = s->info.reset_epoch;
 	return 0;
 }
 
@@ -276,23 +286,36 @@ uint32_t svacc_portal_read_status(void *portal)
  * @s: context with a claimed WQ
  * @d: descriptor
  *
+ * A device reset starts the portal's commit count again from 0: when the
+ * count is not the one expected and the reset epoch has moved since the
+ * count was last in step (@s->commit_epoch; @s->info is refreshed), the
+ * status is ours if ours is the first commit since the reset; with none
+ * counted, the reset came after the commit and dropped it.
+ *
  * Return: SVACC_SUBMIT_ACCEPTED, _RETRY or _REJECTED; -ENXIO without a
- * portal; -EPROTO when the commit count shows the status is not ours.
+ * portal; -ECANCELED when a device reset dropped the commit; -EPROTO when
+ * the commit count shows the status is not ours.
  */
 int svacc_portal_try(struct svacc *s, const struct drm_svacc_desc *d)
 {
+	uint16_t expect, count;
 	uint32_t st;
-	uint16_t expect;
 
 	if (!s->portal)
 		return -ENXIO;
 	svacc_portal_write(s->portal, d);
 	st = svacc_portal_read_status(s->portal);
+	count = st >> 16;
 	expect = s->commit_count + 1;
-	s->commit_count = st >> 16;
-	if ((uint16_t)(st >> 16) != expect)
+	s->commit_count = count;
+	if (count == expect)
+		return st & 0xff;
+	if (svacc_get_info(s->fd, &s->info) || s->info.reset_epoch == s->commit_epoch)
 		return -EPROTO;
-	return st & 0xff;
+	s->commit_epoch = s->info.reset_epoch;
+	if (count == 0)
+		return -ECANCELED;
+	return count == 1 ? (int)(st & 0xff) : -EPROTO;
 }
 
 static void backoff(unsigned int attempt)
@@ -435,9 +458,28 @@ int svacc_submit(struct svacc *s, const struct drm_svacc_desc *d,
 int svacc_wait_ioctl(int fd, struct drm_svacc_completion *c,
 		     int64_t timeout_ns, uint32_t *status)
 {
+	return svacc_wait_ioctl_epoch(fd, c, timeout_ns, 0, status);
+}
+
+/**
+ * svacc_wait_ioctl_epoch() - one DRM_IOCTL_SVACC_WAIT call with a reset epoch
+ * @fd: device file
+ * @c: record
+ * @timeout_ns: relative timeout
+ * @epoch: drm_svacc_info.reset_epoch read before the descriptor was
+ *	submitted, or 0
+ * @status: out: the record's status (may be NULL)
+ *
+ * Return: 0, or a negative errno (-ETIME, -EINTR, -ECANCELED: the device
+ * was reset after @epoch, and work submitted before that reset is lost).
+ */
+int svacc_wait_ioctl_epoch(int fd, struct drm_svacc_completion *c,
+			   int64_t timeout_ns, uint32_t epoch, uint32_t *status)
+{
 	struct drm_svacc_wait w = {
 		.completion_addr = (uintptr_t)c,
 		.timeout_ns = timeout_ns,
+		.reset_epoch = epoch,
 	};
 
 	if (ioctl(fd, DRM_IOCTL_SVACC_WAIT, &w))
@@ -453,9 +495,12 @@ int svacc_wait_ioctl(int fd, struct drm_svacc_completion *c,
  * @c: record of a descriptor submitted with CRAV|RCI
  * @timeout_ns: relative timeout
  *
- * Spins for SVACC_SPIN_NS, then sleeps in DRM_IOCTL_SVACC_WAIT.
+ * Spins for SVACC_SPIN_NS, then sleeps in DRM_IOCTL_SVACC_WAIT, which
+ * returns early when the device was reset after the epoch @s was last told
+ * of (@s->info.reset_epoch, refreshed then).
  *
- * Return: the record's status (> 0), -ETIME, or another negative errno.
+ * Return: the record's status (> 0), -ETIME, -ECANCELED (a device reset
+ * may have dropped the descriptor: resubmit it), or another negative errno.
  */
 int svacc_wait(struct svacc *s, struct drm_svacc_completion *c,
 	       int64_t timeout_ns)
@@ -475,11 +520,14 @@ int svacc_wait(struct svacc *s, struct drm_svacc_completion *c,
 		left = timeout_ns - (int64_t)(now - start);
 		if (left < 0)
 			left = 0;
-		ret = svacc_wait_ioctl(s->fd, c, left, &st);
+		ret = svacc_wait_ioctl_epoch(s->fd, c, left,
+					     s->info.reset_epoch, &st);
 		if (svacc_status(c))
 			return svacc_status(c);
 		if (ret == -EINTR)
 			continue;
+		if (ret == -ECANCELED)
+			svacc_get_info(s->fd, &s->info);
 		if (ret)
 			return ret;
 		/* 0 with a zero status: a spurious wake-up, wait again */
@@ -816,6 +864,27 @@ uint32_t svacc_crc32c(uint32_t seed, const void *buf, size_t len)
 	while (len--)
 		crc = crc32c_table[0][(crc ^ *p++) & 0xff] ^ (crc >> 8);
 	return crc;
+}
+
+/**
+ * svacc_fill_random() - fill @buf with a reproducible pseudo-random stream
+ * @buf: destination
+ * @size: bytes
+ * @seed: the stream (xorshift64); the same seed gives the same bytes
+ */
+void svacc_fill_random(void *buf, size_t size, uint64_t seed)
+{
+	uint64_t x = seed | 1, *p = buf;
+	size_t i;
+
+	for (i = 0; i < size / 8; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		p[i] = x;
+	}
+	for (i = size & ~7UL; i < size; i++)
+		((uint8_t *)buf)[i] = (uint8_t)i;
 }
 
 /* CPU reference for MEMFILL: byte i = byte (i mod 8) of @pattern */

@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "svacc_accel.h"
+#include <drm/svacc_accel.h>
 
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
@@ -68,6 +68,7 @@ enum svacc_path {
  * @mmap_offset: its portal's mmap offset
  * @portal: mapped portal page, or NULL
  * @commit_count: expected SUBMIT_STATUS[31:16] of the next commit
+ * @commit_epoch: reset epoch at which @commit_count was last in step
  * @path_kind: default submission path of svacc_submit()
  * @shared_wq: WQ index for the ioctl path (SVACC_WQ_ANY by default)
  * @retries: portal RETRY statuses and ioctl -EAGAIN seen (statistics)
@@ -81,6 +82,7 @@ struct svacc {
 	uint64_t mmap_offset;
 	void *portal;
 	uint16_t commit_count;
+	uint32_t commit_epoch;
 	enum svacc_path path_kind;
 	uint32_t shared_wq;
 	uint64_t retries;
@@ -105,6 +107,7 @@ struct svacc_result {
 /* Discovery and context */
 int svacc_find(char *path, size_t len);
 bool svacc_node_is_svacc(const char *node);
+int svacc_sysfs_read_ul(const char *path, int base, unsigned long *val);
 int svacc_open(struct svacc *s, const char *path);
 void svacc_close(struct svacc *s);
 int svacc_get_info(int fd, struct drm_svacc_info *info);
@@ -131,6 +134,9 @@ int svacc_submit(struct svacc *s, const struct drm_svacc_desc *d,
 /* Completion */
 int svacc_wait_ioctl(int fd, struct drm_svacc_completion *c,
 		     int64_t timeout_ns, uint32_t *status);
+int svacc_wait_ioctl_epoch(int fd, struct drm_svacc_completion *c,
+			   int64_t timeout_ns, uint32_t epoch,
+			   uint32_t *status);
 int svacc_wait(struct svacc *s, struct drm_svacc_completion *c,
 	       int64_t timeout_ns);
 int svacc_wait_poll(struct svacc *s, struct drm_svacc_completion *c,
@@ -173,6 +179,7 @@ int svacc_run(struct svacc *s, struct drm_svacc_desc *d,
 /* CPU references */
 uint32_t svacc_crc32c(uint32_t seed, const void *buf, size_t len);
 void svacc_fill_pattern(void *dst, uint64_t pattern, size_t size);
+void svacc_fill_random(void *buf, size_t size, uint64_t seed);
 uint64_t svacc_pattern_rotate(uint64_t pattern, uint64_t bytes);
 
 /* Memory helpers */

@@ -2,31 +2,41 @@
 /*
  * svacc: command-line tool for the svacc accelerator.
  *
- *   svacc info
+ *   svacc info [--json]
  *   svacc copy|fill|crc|compare [--size N] [--portal|--ioctl] [--no-bof]
  *   svacc demo [--size N] [--portal|--ioctl]
  *
  * Every data command runs on buffers from malloc() that the CPU has not
  * touched where the operation allows it, verifies the device's result
  * against the CPU and prints the completion status and the device's page
- * request / fault counters. Exit status: 0 verified, 1 failure, 2 usage.
+ * request / fault counters. A size whose buffers do not fit in the memory
+ * available to the process (system and memory cgroup) is refused up front
+ * rather than left to the OOM killer. Exit status: 0 verified, 1 failure
+ * (or refused), 2 usage (the message names what was wrong).
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <getopt.h>
 #include <malloc.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "bench.h"
 #include "libsvacc.h"
+#include "svacc_cmds.h"
 
 #define DEFAULT_SIZE		(1024 * 1024UL)
 #define DEMO_SIZE		(2 * 1024 * 1024UL)
 #define DEFAULT_PATTERN		0x0123456789abcdefULL
+/* fill verifies the device's result against a reference this large at a time */
+#define VERIFY_CHUNK		(1024 * 1024UL)
+/* left free for the program itself, page tables and the kernel's slack */
+#define MEM_HEADROOM		(16 * 1024 * 1024ULL)
 
 struct opts {
 	size_t size;
@@ -35,6 +45,7 @@ struct opts {
 	uint64_t pattern;
 	long long diff_at;
 	const char *dev;
+	bool json;
 };
 
 struct cmd {
@@ -88,6 +99,63 @@ static void print_device(const struct svacc *s)
 	       i->pasid);
 }
 
+/* @v as a JSON string (the names and paths here need little escaping) */
+static void json_string(const char *v)
+{
+	putchar('"');
+	for (; *v; v++) {
+		if (*v == '"' || *v == '\\')
+			printf("\\%c", *v);
+		else if ((unsigned char)*v < 0x20)
+			printf("\\u%04x", *v);
+		else
+			putchar(*v);
+	}
+	putchar('"');
+}
+
+/* svacc info --json: the same facts as the text form, as one JSON object */
+static void print_info_json(const struct svacc *s,
+			    const struct drm_svacc_counters *c)
+{
+	const struct drm_svacc_info *i = &s->info;
+	const uint8_t *base = (const uint8_t *)c;
+	const char *sep = "";
+	unsigned long long v;
+	unsigned int n;
+	size_t k;
+
+	printf("{\"device\":");
+	json_string(s->path);
+	printf(",\"version\":\"%u.%u\",\"mode\":", i->version >> 16,
+	       i->version & 0xffff);
+	json_string(svacc_mode_name(i->mode));
+	printf(",\"mode_reason\":%u,\"mode_reason_text\":", i->mode_reason);
+	json_string(svacc_reason_name(i->mode_reason));
+	printf(",\"mode_errno\":%u,\"mode_error\":", i->mode_errno);
+	json_string(i->mode_errno ? strerror(i->mode_errno) : "");
+	printf(",\"pasid\":%u,\"num_wqs\":%u,\"wqs\":[", i->pasid, i->num_wqs);
+	for (n = 0; n < i->num_wqs && n < 32; n++)
+		printf("%s{\"id\":%u,\"type\":\"%s\"}", n ? "," : "", n,
+		       i->shared_wqs & (1u << n) ? "shared" : "dedicated");
+	printf("],\"max_transfer\":%llu,\"max_transfer_shift\":%u,\"max_batch\":%u,\"ops\":[",
+	       1ULL << (i->max_transfer_shift & 63), i->max_transfer_shift,
+	       i->max_batch);
+	for (n = 0; n < 64; n++) {
+		if (!(i->ops & (1ULL << n)))
+			continue;
+		printf("%s", sep);
+		json_string(svacc_op_name(n) ?: "UNKNOWN");
+		sep = ",";
+	}
+	printf("],\"counters\":{");
+	for (k = 0; k < ARRAY_SIZE(counter_names); k++) {
+		memcpy(&v, base + counter_names[k].offset, sizeof(v));
+		printf("%s\"%s\":%llu", k ? "," : "", counter_names[k].name, v);
+	}
+	printf("}}\n");
+}
+
 static int cmd_info(struct svacc *s, const struct opts *o)
 {
 	const struct drm_svacc_info *i = &s->info;
@@ -95,7 +163,15 @@ static int cmd_info(struct svacc *s, const struct opts *o)
 	unsigned int n;
 	int ret;
 
-	(void)o;
+	if (o->json) {
+		ret = svacc_get_counters(s->fd, &c);
+		if (ret) {
+			fprintf(stderr, "svacc: GET_COUNTERS: %s\n", strerror(-ret));
+			return 1;
+		}
+		print_info_json(s, &c);
+		return 0;
+	}
 	print_device(s);
 	printf("mode_reason: %u (%s), mode_errno: %u\n", i->mode_reason,
 	       svacc_reason_name(i->mode_reason), i->mode_errno);
@@ -120,19 +196,76 @@ static int cmd_info(struct svacc *s, const struct opts *o)
 	return 0;
 }
 
-static void fill_random(void *buf, size_t size, uint64_t seed)
+static int read_ull(const char *dir, const char *name, unsigned long long *v)
 {
-	uint64_t x = seed | 1, *p = buf;
-	size_t i;
+	char path[PATH_MAX];
+	FILE *f;
+	int n;
 
-	for (i = 0; i < size / 8; i++) {
-		x ^= x << 13;
-		x ^= x >> 7;
-		x ^= x << 17;
-		p[i] = x;
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	n = fscanf(f, "%llu", v);	/* "max" (no limit) does not parse */
+	fclose(f);
+	return n == 1 ? 0 : -1;
+}
+
+/*
+ * Bytes this process may still allocate: MemAvailable, capped by the
+ * headroom of its cgroup v2 memory limits (its own and its ancestors').
+ */
+static unsigned long long mem_available(void)
+{
+	unsigned long long avail = ULLONG_MAX, max, cur, v;
+	char line[PATH_MAX + 8], dir[PATH_MAX + 32] = "", *p;
+	FILE *f;
+
+	f = fopen("/proc/meminfo", "r");
+	if (f) {
+		while (fgets(line, sizeof(line), f))
+			if (sscanf(line, "MemAvailable: %llu kB", &v) == 1)
+				avail = v * 1024;
+		fclose(f);
 	}
-	for (i = size & ~7UL; i < size; i++)
-		((uint8_t *)buf)[i] = (uint8_t)i;
+	f = fopen("/proc/self/cgroup", "r");
+	if (!f)
+		return avail;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, "0::/", 4)) {
+			line[strcspn(line, "\n")] = '\0';
+			snprintf(dir, sizeof(dir), "/sys/fs/cgroup%s", line + 3);
+		}
+	fclose(f);
+	/* up to, not including, the root cgroup (which has no limit file) */
+	while (dir[0] && strcmp(dir, "/sys/fs/cgroup") && strcmp(dir, "/sys/fs/cgroup/")) {
+		if (!read_ull(dir, "memory.max", &max) &&
+		    !read_ull(dir, "memory.current", &cur)) {
+			v = max > cur ? max - cur : 0;
+			if (v < avail)
+				avail = v;
+		}
+		p = strrchr(dir, '/');
+		*p = '\0';
+	}
+	return avail;
+}
+
+/*
+ * Refuse a command whose @count buffers of @size bytes do not fit in the
+ * memory left to this process, instead of being OOM-killed half-way.
+ */
+static int check_memory(const char *what, unsigned int count, size_t size)
+{
+	unsigned long long avail = mem_available();
+
+	if (avail > MEM_HEADROOM && size <= (avail - MEM_HEADROOM) / count)
+		return 0;
+	fprintf(stderr,
+		"svacc: %s of %zu bytes needs %.1f MiB of memory for its buffers, but only %.1f MiB are available to this process (MemAvailable, memory cgroup limit): use a smaller --size\n",
+		what, size, (double)size * count / (1 << 20),
+		(double)avail / (1 << 20));
+	return 1;
 }
 
 struct counters_delta {
@@ -250,13 +383,15 @@ static int do_copy(struct svacc *s, const struct opts *o, const char *label)
 	uint64_t ns;
 	int ret;
 
+	if (check_memory("MEMMOVE", 2, o->size))
+		return 1;
 	src = malloc(o->size + 1);
 	dst = malloc(o->size + 1);	/* never touched by the CPU */
 	if (!src || !dst) {
 		fprintf(stderr, "svacc: out of memory\n");
 		return 1;
 	}
-	fill_random(src, o->size, 0x5eed);
+	svacc_fill_random(src, o->size, 0x5eed);
 	ctx.dst = dst;
 	ctx.src = src;
 	ret = run_chunked(s, o, build_copy, &ctx, o->size, false, &res, &ns);
@@ -292,6 +427,21 @@ static void build_fill(struct drm_svacc_desc *d, void *ctx, size_t off,
 			   len, NULL);
 }
 
+/* Whether @dst holds @pattern over @size bytes, checked a chunk at a time */
+static bool fill_verify(const uint8_t *dst, uint64_t pattern, size_t size,
+			uint8_t *ref)
+{
+	size_t off, len;
+
+	for (off = 0; off < size; off += len) {
+		len = size - off < VERIFY_CHUNK ? size - off : VERIFY_CHUNK;
+		svacc_fill_pattern(ref, svacc_pattern_rotate(pattern, off), len);
+		if (memcmp(ref, dst + off, len))
+			return false;
+	}
+	return true;
+}
+
 static int cmd_fill(struct svacc *s, const struct opts *o)
 {
 	struct counters_delta cd;
@@ -302,8 +452,10 @@ static int cmd_fill(struct svacc *s, const struct opts *o)
 	bool ok;
 	int ret;
 
+	if (check_memory("MEMFILL", 1, o->size + VERIFY_CHUNK))
+		return 1;
 	dst = malloc(o->size + 1);	/* never touched by the CPU */
-	ref = malloc(o->size + 1);
+	ref = malloc(VERIFY_CHUNK);
 	if (!dst || !ref) {
 		fprintf(stderr, "svacc: out of memory\n");
 		return 1;
@@ -316,8 +468,8 @@ static int cmd_fill(struct svacc *s, const struct opts *o)
 		fprintf(stderr, "svacc: MEMFILL: %s\n", strerror(-ret));
 		return 1;
 	}
-	svacc_fill_pattern(ref, o->pattern, o->size);
-	ok = res.status == SVACC_STATUS_SUCCESS && !memcmp(ref, dst, o->size);
+	ok = res.status == SVACC_STATUS_SUCCESS &&
+	     fill_verify(dst, o->pattern, o->size, ref);
 	report("MEMFILL", o->size, &res, ns, ok);
 	delta_print(s, &cd, "");
 	free(dst);
@@ -344,13 +496,15 @@ static int do_crc(struct svacc *s, const struct opts *o, bool untouched,
 	bool ok;
 	int ret;
 
+	if (check_memory("CRC32C", 1, o->size))
+		return 1;
 	src = malloc(o->size + 1);
 	if (!src) {
 		fprintf(stderr, "svacc: out of memory\n");
 		return 1;
 	}
 	if (!untouched)
-		fill_random(src, o->size, 0xc0ffee);
+		svacc_fill_random(src, o->size, 0xc0ffee);
 	ctx.src = src;
 	/* standard CRC-32C: seed ~0, result inverted */
 	ret = run_chunked(s, o, build_crc, &ctx, o->size, true, &res, &ns);
@@ -402,13 +556,15 @@ static int cmd_compare(struct svacc *s, const struct opts *o)
 		diff = o->size ? (long long)(o->size / 2 + 1) % (long long)o->size : -1;
 	if (diff >= (long long)o->size)
 		diff = -1;
+	if (check_memory("COMPARE", 2, o->size))
+		return 1;
 	a = malloc(o->size + 1);
 	b = malloc(o->size + 1);
 	if (!a || !b) {
 		fprintf(stderr, "svacc: out of memory\n");
 		return 1;
 	}
-	fill_random(a, o->size, 0xabc);
+	svacc_fill_random(a, o->size, 0xabc);
 	memcpy(b, a, o->size);
 	if (diff >= 0)
 		b[diff] ^= 0x5a;
@@ -469,9 +625,6 @@ static int cmd_demo(struct svacc *s, const struct opts *o)
 	return fails ? 1 : 0;
 }
 
-/* bench.c */
-int cmd_bench(struct svacc *s, const struct opts *o);
-
 static const struct cmd cmds[] = {
 	{ "info", cmd_info, "device, mode and reason, PASID, WQs, counters" },
 	{ "copy", cmd_copy, "MEMMOVE into never-touched memory, verified" },
@@ -479,7 +632,9 @@ static const struct cmd cmds[] = {
 	{ "crc", cmd_crc, "CRC32C, verified against the CPU" },
 	{ "compare", cmd_compare, "COMPARE with a known difference" },
 	{ "demo", cmd_demo, "copy + CRC32C on never-touched memory" },
-	{ "bench", cmd_bench, "offload and fault-cost ratios, CSV on stdout" },
+	{ "bench", cmd_bench, "device, driver and offload figures, CSV on stdout" },
+	{ "bench-host", cmd_bench_host,
+	  "the CPU parts of bench, without a device (run on the host)" },
 };
 
 static void print_usage(FILE *f)
@@ -488,7 +643,7 @@ static void print_usage(FILE *f)
 
 	fprintf(f, "usage: svacc COMMAND [options]\n\ncommands:\n");
 	for (i = 0; i < ARRAY_SIZE(cmds); i++)
-		fprintf(f, "  %-8s %s\n", cmds[i].name, cmds[i].help);
+		fprintf(f, "  %-10s %s\n", cmds[i].name, cmds[i].help);
 	fprintf(f, "\noptions:\n"
 		"  --size N       bytes (suffix K, M, G); default 1M (demo 2M)\n"
 		"  --portal       submit through a dedicated WQ portal\n"
@@ -497,38 +652,76 @@ static void print_usage(FILE *f)
 		"                 faulting page and the rest is resubmitted\n"
 		"  --pattern X    MEMFILL pattern (64-bit)\n"
 		"  --diff-at N    COMPARE: offset of the difference, -1 none\n"
-		"  --dev PATH     device node (default: first svacc, $SVACC_DEV)\n");
+		"  --dev PATH     device node (default: first svacc, $SVACC_DEV)\n"
+		"  --json         info: one JSON object on one line (device, mode,\n"
+		"                 mode_reason[_text], mode_errno, mode_error, pasid,\n"
+		"                 num_wqs, wqs, max_transfer[_shift], max_batch, ops,\n"
+		"                 counters)\n"
+		"\nexit status: 0 verified, 1 failed or refused, 2 usage error\n");
+}
+
+/* A command line error: say what was wrong, then the usage; exit status 2 */
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "svacc: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n\n");
+	print_usage(stderr);
+	return 2;
 }
 
 static int parse_size(const char *arg, size_t *size)
 {
 	unsigned long long v;
+	unsigned int shift = 0;
 	char *end;
 
 	errno = 0;
 	v = strtoull(arg, &end, 0);
-	if (errno || end == arg)
+	if (errno || end == arg || *arg == '-')
 		return -EINVAL;
 	switch (*end) {
 	case 'G': case 'g':
-		v <<= 10;
+		shift += 10;
 		fallthrough;
 	case 'M': case 'm':
-		v <<= 10;
+		shift += 10;
 		fallthrough;
 	case 'K': case 'k':
-		v <<= 10;
+		shift += 10;
 		end++;
 		break;
 	default:
 		break;
 	}
-	if (*end)
+	/* +1: the buffers are allocated one byte larger */
+	if (*end || v > (SIZE_MAX - 1) >> shift)
 		return -EINVAL;
-	*size = v;
+	*size = v << shift;
 	return 0;
 }
 
+/* A whole number, decimal or 0x hex; -EINVAL for anything else */
+static int parse_num(const char *arg, bool is_signed, unsigned long long *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = is_signed ? (unsigned long long)strtoll(arg, &end, 0) :
+			 strtoull(arg, &end, 0);
+	if (errno || end == arg || *end || (!is_signed && *arg == '-'))
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * Options after the command (argv[0]). Return: 0, -1 for --help, or 2
+ * (usage error, already explained).
+ */
 static int parse_opts(int argc, char **argv, struct opts *o)
 {
 	static const struct option lopts[] = {
@@ -540,15 +733,19 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "diff-at", required_argument, NULL, 'D' },
 		{ "dev", required_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 },
 	};
+	unsigned long long v;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "s:pinP:D:d:h", lopts, NULL)) != -1) {
+	opterr = 0;	/* the messages below name the command, not argv[0] */
+	while ((c = getopt_long(argc, argv, ":s:pinP:D:d:hj", lopts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			if (parse_size(optarg, &o->size))
-				return -EINVAL;
+				return usage_error("--size: '%s' is not a size (N, NK, NM, NG)",
+						   optarg);
 			break;
 		case 'p':
 			o->path = SVACC_PATH_PORTAL;
@@ -560,19 +757,38 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			o->bof = false;
 			break;
 		case 'P':
-			o->pattern = strtoull(optarg, NULL, 0);
+			if (parse_num(optarg, false, &v))
+				return usage_error("--pattern: '%s' is not a number",
+						   optarg);
+			o->pattern = v;
 			break;
 		case 'D':
-			o->diff_at = strtoll(optarg, NULL, 0);
+			if (parse_num(optarg, true, &v))
+				return usage_error("--diff-at: '%s' is not an offset",
+						   optarg);
+			o->diff_at = (long long)v;
 			break;
 		case 'd':
 			o->dev = optarg;
 			break;
+		case 'j':
+			o->json = true;
+			break;
+		case 'h':
+			return -1;
+		case ':':
+			return usage_error("%s: option '%s' needs a value", argv[0],
+					   argv[optind - 1]);
 		default:
-			return -EINVAL;
+			if (optopt)
+				return usage_error("%s: unknown option '-%c'", argv[0], optopt);
+			return usage_error("%s: unknown option '%s'", argv[0],
+					   argv[optind - 1]);
 		}
 	}
-	return optind == argc ? 0 : -EINVAL;
+	if (optind != argc)
+		return usage_error("%s: unexpected argument '%s'", argv[0], argv[optind]);
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -594,27 +810,31 @@ int main(int argc, char **argv)
 	 * CPU never touched (the dynamic threshold would recycle freed ones).
 	 */
 	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
-	if (argc < 2) {
-		print_usage(stderr);
-		return 2;
-	}
+	if (argc < 2)
+		return usage_error("no command given");
 	for (i = 0; i < ARRAY_SIZE(cmds); i++)
 		if (!strcmp(argv[1], cmds[i].name))
 			cmd = &cmds[i];
-	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help")) {
+	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") ||
+	    !strcmp(argv[1], "-h")) {
 		print_usage(stdout);
 		return 0;
 	}
-	if (!cmd) {
-		print_usage(stderr);
-		return 2;
-	}
+	if (!cmd)
+		return usage_error("unknown command '%s'", argv[1]);
 	if (cmd->fn == cmd_demo)
 		o.size = DEMO_SIZE;
-	if (parse_opts(argc - 1, argv + 1, &o)) {
-		print_usage(stderr);
-		return 2;
+	ret = parse_opts(argc - 1, argv + 1, &o);
+	if (ret < 0) {
+		print_usage(stdout);
+		return 0;
 	}
+	if (ret)
+		return ret;
+	if (cmd->fn == cmd_bench_host)
+		return cmd->fn(NULL, &o);
+	if (o.json && cmd->fn != cmd_info)
+		return usage_error("%s: --json applies to 'info' only", cmd->name);
 	ret = svacc_open(&s, o.dev);
 	if (ret) {
 		fprintf(stderr, "svacc: cannot open %s: %s\n",

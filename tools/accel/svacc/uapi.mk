@@ -8,9 +8,9 @@
 #     DRM_INCLUDE (a directory holding drm.h; overrides everything).
 # Out: SVACC_UAPI_CPPFLAGS, SVACC_UAPI_DEPS (prerequisites to build first).
 #
-# svacc_accel.h is looked up after drm.h'"'"'s directory, and in the sanitized
-# case copied next to drm.h: its #include "drm.h" must never pick a raw
-# kernel drm.h that sits beside it in a kernel tree.
+# <drm/svacc_accel.h> is looked up after drm.h's directory, and in the
+# sanitized case copied next to drm.h: its #include "drm.h" must never pick
+# a raw kernel drm.h that sits beside it in a kernel tree.
 #
 # Order: DRM_INCLUDE; $(KSRC)/usr/include (after headers_install);
 # sanitized copies of $(KSRC)/include/uapi (the tree is not written to);
@@ -47,6 +47,6 @@ SVACC_UAPI_CPPFLAGS := -I/usr/include/drm
 else
 $(error drm.h not found: set KSRC=<kernel tree> or DRM_INCLUDE=<dir>)
 endif
-SVACC_UAPI_CPPFLAGS += -idirafter $(dir $(SVACC_ACCEL_H))
+SVACC_UAPI_CPPFLAGS += -idirafter $(SVACC_REPO)/include/uapi
 # the rules above must not become the including Makefile's default goal
 .DEFAULT_GOAL := $(SVACC_SAVED_GOAL)
