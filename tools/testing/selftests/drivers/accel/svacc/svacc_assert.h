@@ -6,11 +6,25 @@
 #ifndef _SVACC_ASSERT_H_
 #define _SVACC_ASSERT_H_
 
+#include <errno.h>
 #include <string.h>
 
 #include "svacc_test.h"
 
 #define SVACC_NREC	64
+
+/*
+ * Skip the test where it cannot apply: no svacc device (kselftest on a
+ * machine without one); @statement ends the test, as in SKIP(). Under
+ * run_svacc_tests.sh, which names the mode it expects, a missing device
+ * fails the test instead (at the open).
+ */
+#define SKIP_WITHOUT_DEVICE(statement) do {				\
+	char sv_path[64];						\
+	if (!expected_mode() &&						\
+	    svacc_find(sv_path, sizeof(sv_path)) == -ENODEV)		\
+		SKIP(statement, "no svacc device");			\
+} while (0)
 
 /* Assert the device mode matches $SVACC_EXPECT_MODE, when set */
 #define ASSERT_EXPECTED_MODE(ctx) do {					\
@@ -47,6 +61,15 @@
 	ASSERT_LE(sv_min, sv_d)						\
 		TH_LOG("%s rose by %llu for %llu never-touched pages, expected >= %llu", \
 		       fault_counter_name(sv_s), sv_d, sv_p, sv_min);	\
+} while (0)
+
+/* No splat in the kernel log since the fixture's kmsg_open() */
+#define ASSERT_NO_SPLAT(fix) do {					\
+	int sv_kmsg = (fix)->kmsg;					\
+	char sv_first[512];						\
+	if (sv_kmsg >= 0)						\
+		ASSERT_EQ(0, kmsg_splats(sv_kmsg, sv_first, sizeof(sv_first))) \
+			TH_LOG("kernel log: %s", sv_first);		\
 } while (0)
 
 #endif /* _SVACC_ASSERT_H_ */

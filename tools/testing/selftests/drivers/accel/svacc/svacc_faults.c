@@ -181,6 +181,122 @@ TEST_F(svacc, unmapped_read)
 	munmap(base, 4 * PAGE);
 }
 
+/*
+ * Never-touched pages, then a hole, all asked for in one page request
+ * group: the OS refuses the group for the hole's sake alone. The fault
+ * must still name the hole, with every byte before it done (a refused
+ * group is asked again page by page); were it reported at the first page
+ * of the group, a resubmission from FAULT_ADDR would fault there forever.
+ * A device page table faults page by page anyway.
+ */
+static void faults_untouched_then_hole(struct __test_metadata *_metadata,
+				       struct svacc *s, struct drm_svacc_completion *c,
+				       bool write)
+{
+	const size_t off = 100, len = 3 * PAGE;
+	struct drm_svacc_desc d;
+	uint8_t *base, *buf;
+	int st;
+
+	base = mmap(NULL, 4 * PAGE, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, base);
+	madvise(base, 4 * PAGE, MADV_NOHUGEPAGE);
+	ASSERT_EQ(0, munmap(base + 2 * PAGE, PAGE));
+	buf = malloc(len);
+	ASSERT_NE(NULL, buf);
+	fill_random(buf, len, 32);
+	ASSERT_STATUS(SVACC_STATUS_SUCCESS, warm_read(s, c, buf, len));
+
+	if (write)
+		svacc_desc_memmove(&d, base + off, buf, len, c);
+	else
+		svacc_desc_crc32c(&d, base + off, len, 0, c);
+	d.flags |= SVACC_DESC_F_BOF;
+	st = submit_wait(s, &d, c);
+	ASSERT_STATUS(SVACC_STATUS_PAGE_FAULT, st);
+	ASSERT_EQ((uintptr_t)base + 2 * PAGE, c->fault_addr)
+		TH_LOG("fault_addr 0x%llx after %u bytes: hole at %p, range at %p",
+		       (unsigned long long)c->fault_addr, c->bytes_completed,
+		       base + 2 * PAGE, base + off);
+	ASSERT_EQ(2 * PAGE - off, c->bytes_completed);
+	ASSERT_NE(0, c->fault_info & (write ? SVACC_FAULT_WRITE : SVACC_FAULT_READ))
+		TH_LOG("fault_info 0x%x", c->fault_info);
+	if (write) {
+		ASSERT_EQ(0, memcmp(base + off, buf, 2 * PAGE - off));
+	} else {
+		memset(buf, 0, len);
+		ASSERT_EQ(svacc_crc32c(0, buf, 2 * PAGE - off), c->result_value)
+			TH_LOG("partial CRC32C is not that of the bytes before the hole");
+	}
+	munmap(base, 2 * PAGE);
+	munmap(base + 3 * PAGE, PAGE);
+	free(buf);
+}
+
+TEST_F(svacc, untouched_then_hole_write)
+{
+	faults_untouched_then_hole(_metadata, &self->s, self->rec, true);
+}
+
+TEST_F(svacc, untouched_then_hole_read)
+{
+	faults_untouched_then_hole(_metadata, &self->s, self->rec, false);
+}
+
+/*
+ * The elements of a BATCH are descriptors of their own: what the OS said
+ * to one element's page requests is no answer to the next one. Element 1
+ * writes never-touched page A, a hole, then never-touched pages B and C:
+ * one page request group asks for all four, the OS maps A, refuses the
+ * hole and (its errors are sticky) leaves B and C alone. Element 1 ends at
+ * the hole; element 2 writes B, which is there to be had, and must
+ * complete. A device page table faults page by page anyway.
+ */
+TEST_F(svacc, batch_element_own_answers)
+{
+	const size_t off = 100, len = 3 * PAGE;
+	struct drm_svacc_completion *c = self->rec;
+	struct drm_svacc_desc *d = svacc_descs_alloc(2), b;
+	uint8_t *base, *buf;
+	int st;
+
+	ASSERT_NE(NULL, d);
+	base = mmap(NULL, 4 * PAGE, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, base);
+	madvise(base, 4 * PAGE, MADV_NOHUGEPAGE);
+	ASSERT_EQ(0, munmap(base + PAGE, PAGE));
+	buf = malloc(len);
+	ASSERT_NE(NULL, buf);
+	fill_random(buf, len, 33);
+	ASSERT_STATUS(SVACC_STATUS_SUCCESS, warm_read(&self->s, c, buf, len));
+
+	svacc_desc_memmove(&d[0], base + off, buf, len, &c[1]);
+	d[0].flags |= SVACC_DESC_F_BOF;
+	svacc_desc_memmove(&d[1], base + 2 * PAGE, buf, PAGE, &c[2]);
+	d[1].flags |= SVACC_DESC_F_BOF;
+	svacc_desc_batch(&b, d, 2, &c[0]);
+	st = submit_wait(&self->s, &b, &c[0]);
+	ASSERT_STATUS(SVACC_STATUS_BATCH_ERROR, st);
+	ASSERT_STATUS(SVACC_STATUS_PAGE_FAULT, svacc_status(&c[1]));
+	ASSERT_EQ((uintptr_t)base + PAGE, c[1].fault_addr)
+		TH_LOG("element 1: fault at 0x%llx after %u bytes, the hole is at %p",
+		       (unsigned long long)c[1].fault_addr, c[1].bytes_completed,
+		       base + PAGE);
+	ASSERT_EQ(PAGE - off, c[1].bytes_completed);
+	ASSERT_EQ(SVACC_STATUS_SUCCESS, svacc_status(&c[2]))
+		TH_LOG("element 2: fault at 0x%llx after %u bytes",
+		       (unsigned long long)c[2].fault_addr, c[2].bytes_completed);
+	ASSERT_EQ(1U, c[0].bytes_completed) TH_LOG("elements that succeeded");
+	ASSERT_EQ(0, memcmp(base + off, buf, PAGE - off));
+	ASSERT_EQ(0, memcmp(base + 2 * PAGE, buf, PAGE));
+	munmap(base, PAGE);
+	munmap(base + 2 * PAGE, 2 * PAGE);
+	free(buf);
+	free(d);
+}
+
 /* NULL: a read fault at address 0, nothing done */
 TEST_F(svacc, null_pointer)
 {
@@ -601,7 +717,8 @@ TEST_F(svacc, noncanonical_and_straddling)
 	static const uint64_t addrs[][2] = {
 		{ 0x8000000000000000ULL, 64 },
 		{ 0x0000800000000000ULL, 64 },
-		{ 0x00007fffffffe000ULL, 2 * 4096 },
+		/* past 2^47: user space's end (4-level), the device's (5-level) */
+		{ 0x00007fffffffe000ULL, 3 * 4096 },
 	};
 	static const char * const complaints[] = {
 		"not canonical", "Invalid page request",

@@ -36,6 +36,7 @@ FIXTURE_SETUP(svacc)
 {
 	int ret;
 
+	SKIP_WITHOUT_DEVICE(return);
 	self->s.fd = -1;
 	kmsg_mark(_metadata->name);
 	self->rec = svacc_records_alloc(SVACC_NREC);

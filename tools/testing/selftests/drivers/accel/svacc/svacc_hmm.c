@@ -25,12 +25,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
 #include "libsvacc.h"
-#include "svacc_test.h"
+#include "svacc_assert.h"
 
 #ifndef MADV_COLLAPSE
 #define MADV_COLLAPSE		25
@@ -61,11 +63,16 @@ FIXTURE_SETUP(hmm)
 {
 	int ret;
 
+	SKIP_WITHOUT_DEVICE(return);
 	self->s.fd = -1;
 	self->rec = svacc_records_alloc(2);
 	ASSERT_NE(NULL, self->rec);
 	ret = svacc_open(&self->s, NULL);
 	ASSERT_EQ(0, ret) TH_LOG("cannot open an svacc device: %s", strerror(-ret));
+	/* Run alone (no mode expected), in SVA mode there is nothing to test */
+	if (self->s.info.mode != SVACC_MODE_HMM && !expected_mode())
+		SKIP(return, "the device runs in %s mode: no HMM mirror to test",
+		     svacc_mode_name(self->s.info.mode));
 	ASSERT_EQ((__u32)SVACC_MODE_HMM, self->s.info.mode)
 		TH_LOG("device in %s mode (reason %s), these tests need the HMM mirror",
 		       svacc_mode_name(self->s.info.mode),
@@ -676,6 +683,193 @@ TEST_F_TIMEOUT(hmm, fault_around_cpu_filled, 120)
 TEST_F_TIMEOUT(hmm, fault_around_untouched, 120)
 {
 	fault_around_run(_metadata, self, false);
+}
+
+#define CG_ROOT			"/tmp/svacc-cgroup"
+#define CG_DIR			CG_ROOT "/svacc-pt"
+#define PT_STRIDES		512	/* 2 MiB strides: one level-1 table each */
+
+/* cgroup v2 with the memory controller for our children; 0 or -errno */
+static int cg_setup(void)
+{
+	char buf[256];
+	int fd;
+
+	mkdir(CG_ROOT, 0755);
+	if (mount("none", CG_ROOT, "cgroup2", 0, NULL) && errno != EBUSY)
+		return -errno;
+	if (write_str(CG_ROOT "/cgroup.subtree_control", "+memory"))
+		return -EIO;
+	/* a new cgroup per run: memory.peak covers that run only */
+	rmdir(CG_DIR);
+	if (mkdir(CG_DIR, 0755))
+		return -errno;
+	snprintf(buf, sizeof(buf), CG_DIR "/memory.current");
+	fd = open(buf, O_RDONLY);
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	return 0;
+}
+
+static long long cg_read(const char *file)
+{
+	char path[256], buf[64] = "";
+	int fd;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), CG_DIR "/%s", file);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	return n > 0 ? atoll(buf) : -1;
+}
+
+/*
+ * Child in CG_DIR: reads one word of every 2 MiB stride of 1 GiB of
+ * untouched memory with the device (each stride needs a page-table page of
+ * its own), reports memory.current while the tables exist, unmaps, reports
+ * again, and whether every descriptor completed. With @limit, memory.max
+ * is set to the child's usage plus @limit first.
+ */
+struct pt_report {
+	long long before, built, unmapped, max;
+	int done, faulted, bad, first_bad;
+};
+
+static void pt_child(int out, long long limit)
+{
+	const size_t len = PT_STRIDES * HMM_SZ_2M;
+	struct drm_svacc_completion *c = svacc_records_alloc(PT_STRIDES + 1);
+	struct drm_svacc_desc *d = svacc_descs_alloc(PT_STRIDES);
+	struct pt_report r = { 0 };
+	char pid[32];
+	struct svacc s;
+	uint8_t *p;
+	int i, st;
+
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	if (!c || !d || write_str(CG_DIR "/cgroup.procs", pid))
+		_exit(100);
+	if (svacc_open(&s, NULL) || warm_records(&s, c, PT_STRIDES + 1))
+		_exit(101);
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED)
+		_exit(102);
+	madvise(p, len, MADV_NOHUGEPAGE);
+	r.before = cg_read("memory.current");
+	if (limit) {
+		snprintf(pid, sizeof(pid), "%lld", r.before + limit);
+		if (write_str(CG_DIR "/memory.max", pid))
+			_exit(103);
+	}
+	for (i = 0; i < PT_STRIDES; i++) {
+		svacc_desc_compare_pattern(&d[i], p + i * HMM_SZ_2M, 0, 8,
+					   &c[1 + i]);
+		d[i].flags |= SVACC_DESC_F_BOF;
+	}
+	for (i = 0; i < PT_STRIDES; i += 32) {
+		uint32_t n = PT_STRIDES - i < 32 ? PT_STRIDES - i : 32;
+		struct drm_svacc_desc b;
+
+		/* the array, untouched by the device, is faulted in too */
+		svacc_desc_batch(&b, &d[i], n, &c[0]);
+		b.flags |= SVACC_DESC_F_BOF;
+		st = submit_wait(&s, &b, &c[0]);
+		if (st != SVACC_STATUS_SUCCESS && st != SVACC_STATUS_BATCH_ERROR) {
+			if (!r.bad++)
+				r.first_bad = st;
+		}
+	}
+	for (i = 0; i < PT_STRIDES; i++) {
+		st = svacc_status(&c[1 + i]);
+		if (st == SVACC_STATUS_SUCCESS)
+			r.done++;
+		else if (st == SVACC_STATUS_PAGE_FAULT)
+			r.faulted++;
+		else if (!r.bad++)
+			r.first_bad = st;
+	}
+	r.built = cg_read("memory.current");
+	r.max = cg_read("memory.peak");
+	munmap(p, len);
+	r.unmapped = cg_read("memory.current");
+	if (write(out, &r, sizeof(r)) != sizeof(r))
+		_exit(104);
+	svacc_close(&s);
+	_exit(0);
+}
+
+static int pt_run(long long limit, struct pt_report *r)
+{
+	int p[2], status;
+	pid_t pid;
+
+	status = cg_setup();
+	if (status)
+		return status;
+	if (pipe(p))
+		return -errno;
+	pid = fork();
+	if (pid == 0) {
+		close(p[0]);
+		pt_child(p[1], limit);
+	}
+	close(p[1]);
+	if (read(p[0], r, sizeof(*r)) != sizeof(*r)) {
+		close(p[0]);
+		wait_child(pid, 60, &status);
+		return -EIO;
+	}
+	close(p[0]);
+	if (wait_child(pid, 60, &status))
+		return -ETIMEDOUT;
+	return WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : -ECHILD;
+}
+
+/*
+ * The device page table is the process's memory: its pages are charged to
+ * the process's memory cgroup, freed when munmap() empties them, and a
+ * cgroup limit bounds them without hanging or failing the device for
+ * good (over the limit the context's table is dropped and refaulted, or
+ * the descriptor completes with PAGE_FAULT).
+ */
+TEST_F_TIMEOUT(hmm, page_tables_charged_freed_bounded, 300)
+{
+	const long long tables = PT_STRIDES * HMM_SZ_4K;
+	struct pt_report r;
+	long long table;
+	int ret;
+
+	ret = pt_run(0, &r);
+	ASSERT_EQ(0, ret) TH_LOG("run (cgroup v2 memory controller?): %s", strerror(-ret));
+	TH_LOG("memory.current %lld, with %d strides mapped %lld, after munmap %lld",
+	       r.before, PT_STRIDES, r.built, r.unmapped);
+	ASSERT_EQ(PT_STRIDES, r.done)
+		TH_LOG("%d faulted, %d bad (first: %d)", r.faulted, r.bad, r.first_bad);
+	ASSERT_LE(r.before + tables, r.built)
+		TH_LOG("device page tables not charged to the cgroup");
+	ASSERT_GT(r.before + tables / 4, r.unmapped)
+		TH_LOG("device page tables not freed by munmap()");
+
+	/*
+	 * A budget of 64 tables for 512 strides, in what a table costs this
+	 * kernel (measured above: a debug kernel's allocations are larger).
+	 */
+	table = (r.built - r.before) / PT_STRIDES;
+	ASSERT_EQ(0, pt_run(64 * table, &r))
+		TH_LOG("a process over its cgroup limit through the device");
+	TH_LOG("limited to 64 x %lld: %d done, %d faulted, peak %lld (start %lld)",
+	       table, r.done, r.faulted, r.max, r.before);
+	ASSERT_EQ(0, r.bad) TH_LOG("first bad status %d", r.first_bad);
+	ASSERT_EQ(PT_STRIDES, r.done + r.faulted);
+	ASSERT_LT(0, r.done);
+	ASSERT_GE(r.before + 128 * table, r.max)
+		TH_LOG("peak usage beyond the limit");
+	rmdir(CG_DIR);
 }
 
 TEST_HARNESS_MAIN

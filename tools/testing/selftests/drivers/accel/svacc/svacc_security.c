@@ -11,7 +11,9 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdio.h>
@@ -20,8 +22,10 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
@@ -40,6 +44,7 @@ FIXTURE_SETUP(sec)
 {
 	int ret;
 
+	SKIP_WITHOUT_DEVICE(return);
 	self->s.fd = -1;
 	kmsg_mark(_metadata->name);
 	self->rec = svacc_records_alloc(SVACC_NREC);
@@ -62,27 +67,7 @@ FIXTURE_TEARDOWN(sec)
 static int owner_copy(struct svacc *s, enum svacc_path path,
 		      struct drm_svacc_completion *c)
 {
-	const size_t len = 3 * PAGE + 1;
-	struct drm_svacc_desc d;
-	uint8_t *src, *dst;
-	int st, ret = 0;
-
-	src = malloc(len);
-	dst = svacc_alloc_untouched(len);
-	if (!src || !dst)
-		return -ENOMEM;
-	fill_random(src, len, 99);
-	s->path_kind = path;
-	svacc_desc_memmove(&d, dst, src, len, c);
-	d.flags |= SVACC_DESC_F_BOF;
-	st = submit_wait(s, &d, c);
-	if (st < 0)
-		ret = st;
-	else if (st != SVACC_STATUS_SUCCESS || memcmp(src, dst, len))
-		ret = -EIO;
-	free(src);
-	svacc_free(dst, len);
-	return ret;
+	return copy_verified(s, path, 3 * PAGE + 1, c);
 }
 
 /* Child-side check: print what went wrong, count it */
@@ -161,45 +146,6 @@ TEST_F(sec, fork_child_eperm)
 	ASSERT_EQ(0, WEXITSTATUS(status)) TH_LOG("failed checks in the child");
 	ASSERT_EQ(0, owner_copy(&self->s, SVACC_PATH_IOCTL, c));
 	ASSERT_EQ(0, owner_copy(&self->s, SVACC_PATH_PORTAL, c));
-}
-
-static int send_fd(int sock, int fd, uint64_t offset)
-{
-	char cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = { .iov_base = &offset, .iov_len = sizeof(offset) };
-	struct msghdr msg = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
-	};
-	struct cmsghdr *cm;
-
-	memset(cbuf, 0, sizeof(cbuf));
-	cm = CMSG_FIRSTHDR(&msg);
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	return sendmsg(sock, &msg, 0) == sizeof(offset) ? 0 : -1;
-}
-
-static int recv_fd(int sock, uint64_t *offset)
-{
-	char cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = { .iov_base = offset, .iov_len = sizeof(*offset) };
-	struct msghdr msg = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
-	};
-	struct cmsghdr *cm;
-	int fd;
-
-	if (recvmsg(sock, &msg, 0) != sizeof(*offset))
-		return -1;
-	cm = CMSG_FIRSTHDR(&msg);
-	if (!cm || cm->cmsg_type != SCM_RIGHTS)
-		return -1;
-	memcpy(&fd, CMSG_DATA(cm), sizeof(int));
-	return fd;
 }
 
 /* The owner (a child) passes its fd; the receiver gets -EPERM, owner works */
@@ -457,6 +403,356 @@ TEST_F(sec, claimed_wq_is_exclusive)
 	ASSERT_TRUE(WIFEXITED(status));
 	ASSERT_EQ(0, WEXITSTATUS(status));
 	ASSERT_EQ(0, owner_copy(&self->s, SVACC_PATH_PORTAL, self->rec));
+}
+
+/* A portal store (8 bytes at quadword @q) that may fault: the signal, or 0 */
+static int portal_poke(uint64_t *portal, int q, uint64_t val)
+{
+	struct sigaction sa = { .sa_handler = on_fault };
+
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGBUS, &sa, NULL) || sigaction(SIGSEGV, &sa, NULL))
+		return -errno;
+	__atomic_store_n(&sig_seen, 0, __ATOMIC_SEQ_CST);
+	if (!sigsetjmp(sig_jmp, 1))
+		__atomic_store_n(&portal[q], val, __ATOMIC_SEQ_CST);
+	return __atomic_load_n(&sig_seen, __ATOMIC_SEQ_CST);
+}
+
+struct release_later {
+	int fd;
+	uint32_t wq;
+	int ret;
+};
+
+static void *release_after_100ms(void *arg)
+{
+	struct release_later *r = arg;
+	struct drm_svacc_wq_release rel = { .wq = r->wq };
+	struct timespec ts = { .tv_nsec = 100 * 1000 * 1000 };
+
+	nanosleep(&ts, NULL);
+	r->ret = ioctl(r->fd, DRM_IOCTL_SVACC_WQ_RELEASE, &rel) ? -errno : 0;
+	return NULL;
+}
+
+/*
+ * WQ_RELEASE from a sibling thread while mmap() of the portal is under
+ * way (held open by the test-only debugfs delay between the driver's
+ * ->mmap and the return of mmap()): the new mapping must be revocable like
+ * any other, so a store through it raises SIGBUS. A mapping that escaped
+ * the revocation would submit into whoever claims the WQ next.
+ */
+TEST_F(sec, release_during_mmap_revokes)
+{
+	struct drm_svacc_wq_claim claim = { .wq = SVACC_WQ_ANY };
+	struct release_later rel;
+	char delay[300];
+	pthread_t thr;
+	struct svacc t;
+	void *p;
+	int sig;
+
+	ASSERT_EQ(0, svacc_debugfs_file(self->s.path, "test_portal_mmap_delay_ms",
+					delay, sizeof(delay)));
+	ASSERT_EQ(0, svacc_open(&t, NULL));
+	ASSERT_EQ(0, ioctl(t.fd, DRM_IOCTL_SVACC_WQ_CLAIM, &claim));
+	ASSERT_EQ(0, write_str(delay, "400")) TH_LOG("%s", delay);
+	rel.fd = t.fd;
+	rel.wq = claim.wq;
+	rel.ret = 1;
+	ASSERT_EQ(0, pthread_create(&thr, NULL, release_after_100ms, &rel));
+	p = mmap(NULL, SVACC_PORTAL_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
+		 t.fd, claim.mmap_offset);
+	pthread_join(thr, NULL);
+	write_str(delay, "0");
+	ASSERT_EQ(0, rel.ret) TH_LOG("release: %s", strerror(-rel.ret));
+	if (p != MAP_FAILED) {
+		sig = portal_poke(p, 7, 0);
+		EXPECT_EQ(SIGBUS, sig)
+			TH_LOG("a portal mapped across WQ_RELEASE reaches the device (signal %d)",
+			       sig);
+		munmap(p, SVACC_PORTAL_SIZE);
+	}
+	svacc_close(&t);
+}
+
+/*
+ * A new owner never inherits the previous owner's staged quadwords: the
+ * next owner's lone commit write is torn (REJECTED), not the old owner's
+ * descriptor submitted into the new owner's address space.
+ */
+TEST_F(sec, staging_cleared_between_owners)
+{
+	uint64_t *portal = self->s.portal;
+	struct drm_svacc_desc d;
+	uint64_t q[8];
+	struct svacc t;
+	uint32_t wq = (uint32_t)self->s.wq;
+	int i;
+
+	svacc_desc_memfill(&d, self->rec + 8, PATTERN, 64, &self->rec[0]);
+	memcpy(q, &d, sizeof(q));
+	for (i = 0; i < 7; i++)
+		__atomic_store_n(&portal[i], q[i], __ATOMIC_SEQ_CST);
+	ASSERT_EQ(0, svacc_wq_release(&self->s));
+
+	ASSERT_EQ(0, svacc_open(&t, NULL));
+	ASSERT_EQ(0, svacc_wq_claim(&t, wq)) TH_LOG("claim of WQ %u", wq);
+	__atomic_store_n((uint64_t *)t.portal + 7, q[7], __ATOMIC_SEQ_CST);
+	ASSERT_EQ((uint32_t)SVACC_SUBMIT_REJECTED, svacc_portal_read_status(t.portal) & 0xff)
+		TH_LOG("a commit alone submitted the previous owner's staged descriptor");
+	svacc_close(&t);
+}
+
+/* Addresses the kernel or the device cannot take from user space */
+static const uint64_t bad_addrs[] = {
+	0xfffffffffffff000ULL,	/* the last page: end address wraps */
+	0xffffffffffffffc0ULL,
+	0xffffffff80000000ULL,	/* kernel text */
+	0xffff888000000000ULL,	/* direct map */
+	0x8000000000000000ULL,	/* non-canonical */
+	0x0000800000000000ULL,	/* first address above 47 bits */
+};
+
+/*
+ * Every descriptor the portal accepts ends with a record the spec allows:
+ * data or batch addresses outside the user address space complete with
+ * PAGE_FAULT, with or without block-on-fault, in every translation mode.
+ * The ioctl refuses them up front.
+ */
+TEST_F_TIMEOUT(sec, bad_addresses_complete, 600)
+{
+	uint8_t *buf = malloc(2 * PAGE);
+	struct drm_svacc_completion *c = &self->rec[1];
+	struct drm_svacc_desc d;
+	unsigned int i, role, bof;
+	int st;
+
+	ASSERT_NE(NULL, buf);
+	memset(buf, 0x11, 2 * PAGE);
+	for (i = 0; i < ARRAY_SIZE(bad_addrs); i++) {
+		void *a = (void *)(uintptr_t)bad_addrs[i];
+
+		for (role = 0; role < 5; role++) {
+			switch (role) {
+			case 0:
+				svacc_desc_memmove(&d, buf, a, 64, c);
+				break;
+			case 1:
+				svacc_desc_memmove(&d, a, buf, 128, c);
+				break;
+			case 2:
+				svacc_desc_memfill(&d, a, PATTERN, PAGE, c);
+				break;
+			case 3:
+				svacc_desc_crc32c(&d, a, 64, 0, c);
+				break;
+			default:
+				svacc_desc_batch(&d, a, 1, c);
+				break;
+			}
+			EXPECT_EQ(-EINVAL, svacc_ioctl_submit(self->s.fd, &d, 1,
+							      SVACC_WQ_ANY, NULL))
+				TH_LOG("ioctl took address %#llx (role %u)",
+				       (unsigned long long)bad_addrs[i], role);
+			for (bof = 0; bof < 2; bof++) {
+				if (bof)
+					d.flags |= SVACC_DESC_F_BOF;
+				self->s.path_kind = SVACC_PATH_PORTAL;
+				st = submit_wait(&self->s, &d, c);
+				ASSERT_EQ(SVACC_STATUS_PAGE_FAULT, st)
+					TH_LOG("address %#llx, role %u, bof %u",
+					       (unsigned long long)bad_addrs[i],
+					       role, bof);
+			}
+		}
+	}
+	ASSERT_TRUE(cpu_all(buf, 0x11, 2 * PAGE));
+	free(buf);
+}
+
+/*
+ * The device's virtual addresses are 47 bits wide (hardware.rst). Where
+ * the CPU has 5-level paging, user space can map above 2^47: no such
+ * address may reach the device's page table under the truncated index of
+ * a low address (the alias would outlive munmap() of the high page), and
+ * descriptors naming one complete with PAGE_FAULT (portal) or -EINVAL
+ * (ioctl). $SVACC_EXPECT_LA57 (0 or 1) says whether the mode has 5-level
+ * paging.
+ */
+TEST_F_TIMEOUT(sec, high_addresses_never_alias, 300)
+{
+	const char *expect = getenv("SVACC_EXPECT_LA57");
+	struct drm_svacc_completion *c = &self->rec[1];
+	uint8_t *low, *dst, *high;
+	struct drm_svacc_desc d;
+	bool la57;
+	int st;
+
+	low = reserve_hole(PAGE);
+	dst = malloc(PAGE);
+	ASSERT_NE(NULL, low);
+	ASSERT_NE(NULL, dst);
+	memset(dst, 0, PAGE);
+	high = mmap(low + (1UL << 48), PAGE, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	la57 = high != MAP_FAILED;
+	if (expect)
+		ASSERT_EQ(atoi(expect), la57)
+			TH_LOG("a mapping above 2^48 %s, the mode expects %s-level paging",
+			       la57 ? "worked" : "failed",
+			       atoi(expect) ? "5" : "4");
+	self->s.path_kind = SVACC_PATH_PORTAL;
+	if (la57) {
+		memset(high, 0x5a, PAGE);
+		svacc_desc_memmove(&d, dst, high, PAGE, c);
+		d.flags |= SVACC_DESC_F_BOF;
+		EXPECT_EQ(-EINVAL, svacc_ioctl_submit(self->s.fd, &d, 1,
+						      SVACC_WQ_ANY, NULL));
+		st = submit_wait(&self->s, &d, c);
+		ASSERT_EQ(SVACC_STATUS_PAGE_FAULT, st)
+			TH_LOG("device read above 2^48");
+		svacc_desc_memfill(&d, high, PATTERN, PAGE, c);
+		d.flags |= SVACC_DESC_F_BOF;
+		st = submit_wait(&self->s, &d, c);
+		ASSERT_EQ(SVACC_STATUS_PAGE_FAULT, st)
+			TH_LOG("device write above 2^48");
+		ASSERT_TRUE(cpu_all(high, 0x5a, PAGE));
+		ASSERT_EQ(0, munmap(high, PAGE));
+	}
+	/* the 47-bit twin of the high page is not mapped: it must fault */
+	svacc_desc_memmove(&d, dst, low, PAGE, c);
+	d.flags |= SVACC_DESC_F_BOF;
+	st = submit_wait(&self->s, &d, c);
+	ASSERT_EQ(SVACC_STATUS_PAGE_FAULT, st)
+		TH_LOG("device read of an unmapped page");
+	ASSERT_TRUE(cpu_all(dst, 0, PAGE))
+		TH_LOG("the device read another mapping's bytes");
+	free(dst);
+}
+
+/* The DMA mask is the device's: 52-bit bus addresses (hardware.rst) */
+TEST_F(sec, dma_mask_is_the_devices)
+{
+	char path[300], val[16] = "";
+	const char *n = strrchr(self->s.path, '/') + 1;
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/class/accel/%s/device/dma_mask_bits", n);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd) TH_LOG("%s: %s", path, strerror(errno));
+	ASSERT_LT(0, read(fd, val, sizeof(val) - 1));
+	close(fd);
+	ASSERT_EQ(52, atoi(val));
+}
+
+#define PARAM_CTX	"/sys/module/svacc/parameters/max_contexts_per_user"
+#define PARAM_WQS	"/sys/module/svacc/parameters/max_wqs_per_user"
+
+/*
+ * As user @uid: open @nopen files (the last must fail with -EDQUOT when
+ * @over), claim @nclaim WQs with the same rule; reports 0 or a code.
+ */
+static int user_child(const char *node, uid_t uid, int nopen, bool over,
+		      int nclaim, bool claim_over, int go, int done)
+{
+	struct drm_svacc_wq_claim claim;
+	int fds[16], i, ret;
+	char c;
+
+	if (setgid(uid) || setuid(uid))
+		return 10;
+	for (i = 0; i < nopen; i++) {
+		fds[i] = open(node, O_RDWR | O_CLOEXEC);
+		if (fds[i] < 0 && !(over && i == nopen - 1 && errno == EDQUOT))
+			return 20 + i;
+		if (fds[i] >= 0 && over && i == nopen - 1)
+			return 40;
+	}
+	for (i = 0; i < nclaim; i++) {
+		memset(&claim, 0, sizeof(claim));
+		claim.wq = SVACC_WQ_ANY;
+		ret = ioctl(fds[0], DRM_IOCTL_SVACC_WQ_CLAIM, &claim) ? errno : 0;
+		if (claim_over && i == nclaim - 1)
+			if (ret != EDQUOT)
+				return 50;
+		if (!(claim_over && i == nclaim - 1) && ret)
+			return 60 + ret;
+	}
+	/* hold everything until the parent has checked the other user */
+	c = 0;
+	if (write(done, &c, 1) != 1 || read(go, &c, 1) != 1)
+		return 70;
+	return 0;
+}
+
+/*
+ * Per-user limits: a user other than an administrator opens at most
+ * max_contexts_per_user files and claims at most max_wqs_per_user
+ * dedicated WQs (-EDQUOT beyond), and another user still gets its own.
+ */
+TEST_F(sec, per_user_limits)
+{
+	char old_ctx[32] = "", old_wqs[32] = "";
+	int a_go[2], a_done[2], status, fd;
+	pid_t a, b;
+	char c;
+
+	fd = open(PARAM_CTX, O_RDONLY);
+	ASSERT_LE(0, fd);
+	ASSERT_LT(0, read(fd, old_ctx, sizeof(old_ctx) - 1));
+	close(fd);
+	fd = open(PARAM_WQS, O_RDONLY);
+	ASSERT_LE(0, fd);
+	ASSERT_LT(0, read(fd, old_wqs, sizeof(old_wqs) - 1));
+	close(fd);
+	ASSERT_EQ(0, write_str(PARAM_CTX, "4"));
+	ASSERT_EQ(0, write_str(PARAM_WQS, "1"));
+	ASSERT_EQ(0, chmod(self->s.path, 0666));
+	/* the fixture's WQ back: both dedicated WQs are free */
+	ASSERT_EQ(0, svacc_wq_release(&self->s));
+
+	ASSERT_EQ(0, pipe(a_go));
+	ASSERT_EQ(0, pipe(a_done));
+	a = fork();
+	ASSERT_LE(0, a);
+	if (a == 0)
+		_exit(user_child(self->s.path, 4242, 5, true, 2, true,
+				 a_go[0], a_done[1]));
+	close(a_go[0]);
+	close(a_done[1]);
+	if (read(a_done[0], &c, 1) != 1) {
+		wait_child(a, 10, &status);
+		ASSERT_TRUE(false) TH_LOG("user 4242 failed (code %d)",
+					  WEXITSTATUS(status));
+	}
+	/* user 4242 holds 4 files and 1 WQ; another user gets its own */
+	b = fork();
+	ASSERT_LE(0, b);
+	if (b == 0) {
+		int go[2], done[2];
+
+		if (pipe(go) || pipe(done))
+			_exit(1);
+		if (write(go[1], "", 1) != 1)
+			_exit(2);
+		_exit(user_child(self->s.path, 4243, 4, false, 1, false,
+				 go[0], done[1]));
+	}
+	ASSERT_EQ(0, wait_child(b, 60, &status));
+	EXPECT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status)) TH_LOG("user 4243 (code %d)",
+						 WEXITSTATUS(status));
+	ASSERT_EQ(1, write(a_go[1], "", 1));
+	ASSERT_EQ(0, wait_child(a, 60, &status));
+	EXPECT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status)) TH_LOG("user 4242 (code %d)",
+						 WEXITSTATUS(status));
+
+	chmod(self->s.path, 0600);
+	write_str(PARAM_CTX, old_ctx);
+	write_str(PARAM_WQS, old_wqs);
 }
 
 TEST_HARNESS_MAIN

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -305,6 +306,22 @@ int kmsg_splats(int fd, char *first, size_t first_len)
 	return kmsg_scan(fd, NULL, first, first_len);
 }
 
+/* A splat in a record that does not contain @allowed */
+static bool kmsg_match_except(const char *msg, const void *allowed)
+{
+	return !strstr(msg, allowed) && kmsg_match(msg, NULL);
+}
+
+/*
+ * kmsg_splats(), leaving out the records that contain @allowed (e.g. the
+ * IOMMU's fault reports, in a test that provokes a bus error on purpose).
+ */
+int kmsg_splats_except(int fd, const char *allowed, char *first,
+		       size_t first_len)
+{
+	return kmsg_scan_fn(fd, kmsg_match_except, allowed, first, first_len);
+}
+
 /* Address of a kernel symbol from /proc/kallsyms, 0 if hidden/absent */
 uint64_t kernel_symbol(const char *name)
 {
@@ -357,4 +374,131 @@ const char *expected_mode(void)
 	const char *m = getenv("SVACC_EXPECT_MODE");
 
 	return m && *m ? m : NULL;
+}
+
+/* Write @val to the file @path: 0 or a negative errno */
+int write_str(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, val, strlen(val));
+	close(fd);
+	return n == (ssize_t)strlen(val) ? 0 : (n < 0 ? -errno : -EIO);
+}
+
+/*
+ * The path of @file in the debugfs directory of the device behind @node
+ * ("/dev/accel/accelN"): /sys/kernel/debug/accel/<PCI device name>/.
+ */
+int svacc_debugfs_file(const char *node, const char *file, char *buf,
+		       size_t len)
+{
+	char link[256], target[256];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/sys/class/accel/%s/device",
+		 strrchr(node, '/') + 1);
+	n = readlink(link, target, sizeof(target) - 1);
+	if (n <= 0)
+		return -errno;
+	target[n] = '\0';
+	snprintf(buf, len, "/sys/kernel/debug/accel/%s/%s",
+		 strrchr(target, '/') + 1, file);
+	return 0;
+}
+
+/**
+ * copy_verified_by() - a MEMMOVE into never-touched memory, checked by the CPU
+ * @s: context
+ * @path: submission path (the portal needs a claimed WQ)
+ * @len: bytes
+ * @c: completion record
+ * @submit: submits and waits (submit_wait(), or a caller's own policy)
+ *
+ * Return: 0, a negative errno of submission or waiting, or -EIO for a
+ * status other than SUCCESS or a wrong destination.
+ */
+int copy_verified_by(struct svacc *s, enum svacc_path path, size_t len,
+		     struct drm_svacc_completion *c,
+		     int (*submit)(struct svacc *s, struct drm_svacc_desc *d,
+				   struct drm_svacc_completion *c))
+{
+	struct drm_svacc_desc d;
+	uint8_t *src, *dst;
+	int st, ret = 0;
+
+	src = malloc(len);
+	dst = svacc_alloc_untouched(len);
+	if (!src || !dst) {
+		free(src);
+		if (dst)
+			svacc_free(dst, len);
+		return -ENOMEM;
+	}
+	fill_random(src, len, svacc_now_ns());
+	s->path_kind = path;
+	svacc_desc_memmove(&d, dst, src, len, c);
+	d.flags |= SVACC_DESC_F_BOF;
+	st = submit(s, &d, c);
+	if (st < 0)
+		ret = st;
+	else if (st != SVACC_STATUS_SUCCESS || memcmp(src, dst, len))
+		ret = -EIO;
+	free(src);
+	svacc_free(dst, len);
+	return ret;
+}
+
+/* copy_verified_by() with submit_wait() */
+int copy_verified(struct svacc *s, enum svacc_path path, size_t len,
+		  struct drm_svacc_completion *c)
+{
+	return copy_verified_by(s, path, len, c, submit_wait);
+}
+
+/* Pass @fd over the AF_UNIX socket @sock, with @offset as the data */
+int send_fd(int sock, int fd, uint64_t offset)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { .iov_base = &offset, .iov_len = sizeof(offset) };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *cm;
+
+	memset(cbuf, 0, sizeof(cbuf));
+	cm = CMSG_FIRSTHDR(&msg);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	return sendmsg(sock, &msg, 0) == sizeof(offset) ? 0 : -1;
+}
+
+/* The fd send_fd() passed, its offset in *@offset (may be NULL); or -1 */
+int recv_fd(int sock, uint64_t *offset)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	uint64_t off;
+	struct iovec iov = { .iov_base = &off, .iov_len = sizeof(off) };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *cm;
+	int fd;
+
+	if (recvmsg(sock, &msg, 0) != sizeof(off))
+		return -1;
+	cm = CMSG_FIRSTHDR(&msg);
+	if (!cm || cm->cmsg_type != SCM_RIGHTS)
+		return -1;
+	memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+	if (offset)
+		*offset = off;
+	return fd;
 }

@@ -72,8 +72,21 @@ int kmsg_scan_fn(int fd, bool (*match)(const char *msg, const void *arg),
 		 const void *arg, char *first, size_t first_len);
 int kmsg_scan(int fd, const char *needle, char *first, size_t first_len);
 int kmsg_splats(int fd, char *first, size_t first_len);
+int kmsg_splats_except(int fd, const char *allowed, char *first,
+		       size_t first_len);
 
 uint64_t kernel_symbol(const char *name);
+int write_str(const char *path, const char *val);
+int copy_verified(struct svacc *s, enum svacc_path path, size_t len,
+		  struct drm_svacc_completion *c);
+int copy_verified_by(struct svacc *s, enum svacc_path path, size_t len,
+		     struct drm_svacc_completion *c,
+		     int (*submit)(struct svacc *s, struct drm_svacc_desc *d,
+				   struct drm_svacc_completion *c));
+int send_fd(int sock, int fd, uint64_t offset);
+int recv_fd(int sock, uint64_t *offset);
+int svacc_debugfs_file(const char *node, const char *file, char *buf,
+		       size_t len);
 
 int wait_child(pid_t pid, int timeout_s, int *status);
 const char *expected_mode(void);

@@ -1,0 +1,586 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * svacc and faults that never complete.
+ *
+ * A tiny FUSE server (speaking the /dev/fuse protocol directly) serves one
+ * file and never answers a READ: a device access to a page of that file
+ * that is not in the page cache makes the kernel wait for the server for
+ * as long as it lives. That is a fault a user can make block forever; no
+ * other user may notice it:
+ *  - other processes' faults are still served (HMM: each file resolves its
+ *    own faults; SVA: the IOMMU core's fault workers);
+ *  - WQ_RELEASE of the WQ with the blocked descriptor returns after its
+ *    bounded drain and the next owner gets the WQ clean, under its own
+ *    PASID;
+ *  - HMM: the blocked process exits (its close() does not wait for the
+ *    fault), and nothing of it is left;
+ *  - an administrator disabling a shared WQ behind such a descriptor gets
+ *    the device reset (the command cannot complete) and everyone else
+ *    carries on, told of the reset through the reset epoch.
+ * Killing the server aborts the connection and fails the fault.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/fuse.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "svacc_assert.h"
+
+#define FUSE_DIR	"/tmp/svacc-fuse"
+#define FUSE_FILE	FUSE_DIR "/stall"
+#define STALL_SIZE	(1UL << 20)
+#define FILE_INO	2
+#define FIXED_ADDR	((void *)0x5e0000000000UL)
+#define PATTERN		0x1122334455667788ULL
+
+/* ---- the FUSE server ---------------------------------------------------- */
+
+static void fuse_attr(struct fuse_attr *a, uint64_t ino)
+{
+	memset(a, 0, sizeof(*a));
+	a->ino = ino;
+	a->nlink = 1;
+	a->blksize = 4096;
+	if (ino == FUSE_ROOT_ID) {
+		a->mode = S_IFDIR | 0755;
+	} else {
+		a->mode = S_IFREG | 0644;
+		a->size = STALL_SIZE;
+		a->blocks = STALL_SIZE / 512;
+	}
+}
+
+static void fuse_reply(int fd, uint64_t unique, int error, const void *arg,
+		       size_t len)
+{
+	char buf[sizeof(struct fuse_out_header) + 256];
+	struct fuse_out_header *h = (void *)buf;
+
+	h->len = sizeof(*h) + len;
+	h->error = error;
+	h->unique = unique;
+	if (len)
+		memcpy(buf + sizeof(*h), arg, len);
+	/* ENOENT: the request was interrupted meanwhile */
+	if (write(fd, buf, h->len) < 0 && errno != ENOENT) {
+		fprintf(stderr, "# fuse server: reply %u bytes: %s\n", h->len,
+			strerror(errno));
+		_exit(3);
+	}
+}
+
+/* Serve until the connection goes; READ is never answered. */
+static void fuse_serve(int fd)
+{
+	static char buf[1 << 20];
+
+	for (;;) {
+		struct fuse_in_header *in = (void *)buf;
+		void *arg = buf + sizeof(*in);
+		ssize_t n = read(fd, buf, sizeof(buf));
+
+		if (n < 0 && (errno == EINTR || errno == ENOENT))
+			continue;
+		if (n < (ssize_t)sizeof(*in))
+			_exit(0);	/* unmounted or aborted */
+		switch (in->opcode) {
+		case FUSE_INIT: {
+			struct fuse_init_in *ii = arg;
+			struct fuse_init_out o = {
+				.major = FUSE_KERNEL_VERSION,
+				.minor = ii->minor < FUSE_KERNEL_MINOR_VERSION ?
+					 ii->minor : FUSE_KERNEL_MINOR_VERSION,
+				.max_readahead = ii->max_readahead,
+				.max_background = 16,
+				.congestion_threshold = 12,
+				.max_write = 4096,
+				.time_gran = 1,
+			};
+
+			fuse_reply(fd, in->unique, 0, &o, sizeof(o));
+			break;
+		}
+		case FUSE_LOOKUP: {
+			struct fuse_entry_out o = { .nodeid = FILE_INO };
+
+			if (strcmp(arg, "stall")) {
+				fuse_reply(fd, in->unique, -ENOENT, NULL, 0);
+				break;
+			}
+			fuse_attr(&o.attr, FILE_INO);
+			fuse_reply(fd, in->unique, 0, &o, sizeof(o));
+			break;
+		}
+		case FUSE_GETATTR: {
+			struct fuse_attr_out o = { };
+
+			fuse_attr(&o.attr, in->nodeid);
+			fuse_reply(fd, in->unique, 0, &o, sizeof(o));
+			break;
+		}
+		case FUSE_OPEN:
+		case FUSE_OPENDIR: {
+			struct fuse_open_out o = { .fh = 1 };
+
+			fuse_reply(fd, in->unique, 0, &o, sizeof(o));
+			break;
+		}
+		case FUSE_READ:
+		case FUSE_INTERRUPT:
+		case FUSE_FORGET:
+		case FUSE_BATCH_FORGET:
+			break;		/* the stall; no reply wanted for the rest */
+		case FUSE_FLUSH:
+		case FUSE_RELEASE:
+		case FUSE_RELEASEDIR:
+			fuse_reply(fd, in->unique, 0, NULL, 0);
+			break;
+		default:
+			fuse_reply(fd, in->unique, -ENOSYS, NULL, 0);
+			break;
+		}
+	}
+}
+
+/* Mount the server's file system; returns the server's pid, or -errno */
+static pid_t fuse_start(void)
+{
+	char opts[128];
+	pid_t pid;
+	int fd;
+
+	umount2(FUSE_DIR, MNT_DETACH);
+	mkdir(FUSE_DIR, 0755);
+	fd = open("/dev/fuse", O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	snprintf(opts, sizeof(opts),
+		 "fd=%d,rootmode=40000,user_id=0,group_id=0,allow_other", fd);
+	/* mounted first: /dev/fuse refuses reads (EPERM) until then */
+	if (mount("svacc-stall", FUSE_DIR, "fuse", MS_NOSUID | MS_NODEV, opts)) {
+		pid = -errno;
+		close(fd);
+		return pid;
+	}
+	pid = fork();
+	if (pid == 0) {
+		fuse_serve(fd);
+		_exit(0);
+	}
+	/* only the server holds the connection: killing it aborts it */
+	close(fd);
+	if (pid < 0)
+		umount2(FUSE_DIR, MNT_DETACH);
+	return pid;
+}
+
+static void fuse_stop(pid_t server)
+{
+	int status;
+
+	if (server <= 0)
+		return;
+	kill(server, SIGKILL);
+	waitpid(server, &status, 0);
+	umount2(FUSE_DIR, MNT_DETACH);
+}
+
+/* The stalling file, mapped; never touched by the CPU */
+static void *stall_map(int *fdp)
+{
+	int fd = open(FUSE_FILE, O_RDONLY | O_CLOEXEC);
+	void *p;
+
+	if (fd < 0)
+		return NULL;
+	p = mmap(NULL, STALL_SIZE, PROT_READ, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED) {
+		close(fd);
+		return NULL;
+	}
+	*fdp = fd;
+	return p;
+}
+
+/* ---- helpers -------------------------------------------------------------- */
+
+/* A verified copy into never-touched memory through both paths */
+static int copy_works(struct svacc *s, struct drm_svacc_completion *c)
+{
+	const size_t len = 5 * PAGE + 7;
+	struct drm_svacc_desc d;
+	uint8_t *src, *dst;
+	int ret = 0, st, i;
+
+	src = malloc(len);
+	dst = svacc_alloc_untouched(len);
+	if (!src || !dst)
+		return -ENOMEM;
+	fill_random(src, len, 3);
+	for (i = 0; i < 2 && !ret; i++) {
+		s->path_kind = i ? SVACC_PATH_PORTAL : SVACC_PATH_IOCTL;
+		memset(dst, 0, len);
+		svacc_desc_memmove(&d, dst, src, len, c);
+		d.flags |= SVACC_DESC_F_BOF;
+		st = submit_wait(s, &d, c);
+		if (st != SVACC_STATUS_SUCCESS || memcmp(src, dst, len))
+			ret = st < 0 ? st : -EIO;
+		/* a new page of the source too, for the read side */
+		madvise(dst, len, MADV_DONTNEED);
+	}
+	free(src);
+	svacc_free(dst, len);
+	return ret;
+}
+
+/* The device counter of faults handed to the OS (PRI or fault records) */
+static uint64_t faults_now(struct svacc *s)
+{
+	uint64_t v = 0;
+
+	read_fault_counter(s, &v);
+	return v;
+}
+
+/*
+ * Child: open, claim a dedicated WQ, submit a BOF copy from the stalling
+ * file through the portal, tell the parent, wait to be killed (or for the
+ * parent's word to release the WQ: then report the release's result).
+ */
+static void blocked_child(int to_parent, int from_parent, bool release)
+{
+	struct drm_svacc_completion *c = svacc_records_alloc(2);
+	struct drm_svacc_desc d;
+	struct svacc s;
+	uint8_t *src, *dst, *fixed;
+	char cmd;
+	int fd, ret;
+
+	src = stall_map(&fd);
+	if (!src) {
+		fprintf(stderr, "# %s: %s\n", FUSE_FILE, strerror(errno));
+		_exit(99);
+	}
+	dst = svacc_alloc_untouched(2 * PAGE);
+	fixed = mmap(FIXED_ADDR, PAGE, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	if (!c || !dst || fixed != FIXED_ADDR)
+		_exit(100);
+	if (svacc_open(&s, NULL) || svacc_wq_claim(&s, SVACC_WQ_ANY) ||
+	    warm_records(&s, c, 2))
+		_exit(98);
+	svacc_fill_pattern(fixed, ~PATTERN, PAGE);
+	svacc_desc_memmove(&d, dst, src, PAGE, &c[0]);
+	d.flags |= SVACC_DESC_F_BOF;
+	if (svacc_portal_submit(&s, &d))
+		_exit(101);
+	cmd = (char)s.wq;
+	if (write(to_parent, &cmd, 1) != 1)
+		_exit(102);
+	if (read(from_parent, &cmd, 1) != 1)
+		_exit(103);
+	if (release) {
+		uint64_t t0 = svacc_now_ns();
+		struct drm_svacc_wq_release rel = { .wq = (uint32_t)s.wq };
+
+		/*
+		 * No munmap() of the portal: the kernel resolves the blocked
+		 * fault with this address space's mmap_lock held, so nothing
+		 * here may take it for writing. WQ_RELEASE revokes the
+		 * mapping without it.
+		 */
+		ret = ioctl(s.fd, DRM_IOCTL_SVACC_WQ_RELEASE, &rel) ? errno : 0;
+		/* what was left after the bounded drain is discarded */
+		cmd = ret != ETIMEDOUT ? 1 :
+		      (svacc_now_ns() - t0 > 20 * NS_PER_SEC ? 2 : 0);
+		if (write(to_parent, &cmd, 1) != 1)
+			_exit(104);
+		if (read(from_parent, &cmd, 1) != 1)
+			_exit(105);
+		/* the next owner's fill must not have reached this page */
+		cmd = 0;
+		for (ret = 0; ret < (int)PAGE; ret += 8)
+			if (*(uint64_t *)(fixed + ret) != ~PATTERN)
+				cmd = 1;
+		if (write(to_parent, &cmd, 1) != 1)
+			_exit(106);
+	}
+	pause();
+	_exit(0);
+}
+
+FIXTURE(block) {
+	int kmsg;
+	pid_t server;
+	struct drm_svacc_completion *rec;
+};
+
+FIXTURE_SETUP(block)
+{
+	SKIP_WITHOUT_DEVICE(return);
+	kmsg_mark(_metadata->name);
+	self->rec = svacc_records_alloc(SVACC_NREC);
+	ASSERT_NE(NULL, self->rec);
+	self->kmsg = kmsg_open();
+	self->server = fuse_start();
+	/* run alone (no mode expected), a kernel without FUSE cannot apply */
+	if ((self->server == -ENOENT || self->server == -ENODEV) &&
+	    !expected_mode())
+		SKIP(return, "no FUSE (/dev/fuse: %s)", strerror(-self->server));
+	ASSERT_LT(0, self->server)
+		TH_LOG("FUSE mount: %s", strerror(-self->server));
+}
+
+FIXTURE_TEARDOWN(block)
+{
+	fuse_stop(self->server);
+	if (self->kmsg >= 0)
+		close(self->kmsg);
+	free(self->rec);
+}
+
+/* Start a blocked child; returns its pid, with its WQ in *wq */
+static pid_t start_blocked(int *p, int *q, bool release, int *wq)
+{
+	char c;
+	pid_t pid;
+
+	if (pipe(p) || pipe(q))
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		close(p[0]);
+		close(q[1]);
+		blocked_child(p[1], q[0], release);
+	}
+	close(p[1]);
+	close(q[0]);
+	if (read(p[0], &c, 1) != 1) {
+		int status = 0;
+
+		wait_child(pid, 10, &status);
+		fprintf(stderr, "# blocked child: status %#x\n", status);
+		return -1;
+	}
+	*wq = c;
+	return pid;
+}
+
+/*
+ * A fault that blocks holds up nobody else: another process's copies (with
+ * faults of their own) complete on both paths, and (HMM) the blocked
+ * process is killed and gone at once, its fault still pending.
+ */
+TEST_F_TIMEOUT(block, others_carry_on, 300)
+{
+	struct timespec settle = { .tv_sec = 1 };
+	int p[2], q[2], wq, status, ret;
+	uint64_t before;
+	struct svacc s;
+	pid_t pid;
+
+	ASSERT_EQ(0, svacc_open(&s, NULL));
+	before = faults_now(&s);
+	pid = start_blocked(p, q, false, &wq);
+	ASSERT_LT(0, pid);
+	nanosleep(&settle, NULL);
+	ASSERT_LT(before, faults_now(&s))
+		TH_LOG("the blocked descriptor never faulted");
+
+	ASSERT_EQ(0, svacc_wq_claim(&s, SVACC_WQ_ANY));
+	ret = copy_works(&s, self->rec);
+	ASSERT_EQ(0, ret) TH_LOG("copies beside a blocked fault: %s", strerror(-ret));
+
+	if (s.info.mode == SVACC_MODE_HMM) {
+		ASSERT_EQ(0, kill(pid, SIGKILL));
+		ret = wait_child(pid, 30, &status);
+		ASSERT_EQ(0, ret) TH_LOG("exit waited for a blocked fault");
+	} else {
+		/*
+		 * SVA: the IOMMU core drains the PASID's faults before it
+		 * lets it go; the process exits once the server does.
+		 */
+		fuse_stop(self->server);
+		self->server = 0;
+		ASSERT_EQ(0, kill(pid, SIGKILL));
+		ASSERT_EQ(0, wait_child(pid, 60, &status));
+	}
+	ret = copy_works(&s, self->rec);
+	ASSERT_EQ(0, ret) TH_LOG("copies afterwards: %s", strerror(-ret));
+	svacc_close(&s);
+	ASSERT_NO_SPLAT(self);
+}
+
+/*
+ * WQ_RELEASE of a WQ whose descriptor is blocked in a fault returns after
+ * its bounded drain (-ETIMEDOUT: the descriptor was discarded), and the
+ * WQ's next owner submits into its own address space: a fill of the page
+ * at FIXED_ADDR lands in the new owner's page, never in the old owner's
+ * page at the same address.
+ */
+TEST_F_TIMEOUT(block, release_hands_over_clean, 300)
+{
+	struct timespec settle = { .tv_sec = 1 };
+	struct drm_svacc_desc d;
+	int p[2], q[2], wq, status, st;
+	uint8_t *fixed;
+	struct svacc s;
+	pid_t pid;
+	char c = 0;
+
+	pid = start_blocked(p, q, true, &wq);
+	ASSERT_LT(0, pid);
+	nanosleep(&settle, NULL);
+	ASSERT_EQ(1, write(q[1], &c, 1));
+	ASSERT_EQ(1, read(p[0], &c, 1)) TH_LOG("child died in WQ_RELEASE");
+	EXPECT_EQ(0, c) TH_LOG("%s", c == 1 ? "WQ_RELEASE did not end with -ETIMEDOUT" :
+				     "WQ_RELEASE waited for the blocked fault");
+
+	fixed = mmap(FIXED_ADDR, PAGE, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	ASSERT_EQ(FIXED_ADDR, fixed);
+	ASSERT_EQ(0, svacc_open(&s, NULL));
+	ASSERT_EQ(0, svacc_wq_claim(&s, wq)) TH_LOG("claim of the released WQ %d", wq);
+	ASSERT_EQ(0, warm_records(&s, self->rec, 1));
+	svacc_desc_memfill(&d, fixed, PATTERN, PAGE, &self->rec[0]);
+	d.flags |= SVACC_DESC_F_BOF;
+	s.path_kind = SVACC_PATH_PORTAL;
+	st = submit_wait(&s, &d, &self->rec[0]);
+	ASSERT_EQ(SVACC_STATUS_SUCCESS, st)
+		TH_LOG("the next owner's descriptor on WQ %d", wq);
+	for (st = 0; st < (int)PAGE; st += 8)
+		ASSERT_EQ(PATTERN, *(uint64_t *)(fixed + st));
+
+	ASSERT_EQ(1, write(q[1], &c, 1));
+	ASSERT_EQ(1, read(p[0], &c, 1));
+	ASSERT_EQ(0, c) TH_LOG("the next owner's fill reached the old owner");
+	/*
+	 * SVA: the IOMMU core's unbind flushes the fault work of every PASID
+	 * of the device, the blocked one included (see uapi.rst): let the
+	 * fault fail first. HMM: nothing waits for it.
+	 */
+	if (s.info.mode == SVACC_MODE_SVA) {
+		fuse_stop(self->server);
+		self->server = 0;
+	}
+	svacc_close(&s);
+	munmap(fixed, PAGE);
+	fuse_stop(self->server);
+	self->server = 0;
+	kill(pid, SIGKILL);
+	ASSERT_EQ(0, wait_child(pid, 60, &status));
+	ASSERT_NO_SPLAT(self);
+}
+
+/*
+ * Child: a descriptor on shared WQ 0 that reads the stalling file, then a
+ * wait for its record with the reset epoch read at open; reports the
+ * wait's result (a negative errno or the status) and the epoch it ended
+ * with. Its own address space is wedged by the blocked fault (the kernel
+ * holds its mmap_lock), so it touches nothing after submitting.
+ */
+static void stuck_child(int out)
+{
+	struct drm_svacc_completion *c = svacc_records_alloc(1);
+	struct drm_svacc_desc d;
+	int fd, rep[2];
+	uint8_t *src, *dst;
+	struct svacc s;
+
+	src = stall_map(&fd);
+	dst = svacc_alloc_untouched(PAGE);
+	if (!c || !src || !dst || svacc_open(&s, NULL) || warm_records(&s, c, 1))
+		_exit(100);
+	svacc_desc_memmove(&d, dst, src, PAGE, c);
+	d.flags |= SVACC_DESC_F_BOF;
+	memset(c, 0, sizeof(*c));
+	if (svacc_ioctl_submit(s.fd, &d, 1, 0, NULL))
+		_exit(101);
+	rep[0] = 0;
+	if (write(out, rep, sizeof(int)) != sizeof(int))
+		_exit(102);
+	rep[0] = svacc_wait(&s, c, 120 * NS_PER_SEC);
+	rep[1] = (int)s.info.reset_epoch;
+	if (write(out, rep, sizeof(rep)) != sizeof(rep))
+		_exit(103);
+	pause();
+	_exit(0);
+}
+
+/*
+ * A shared WQ disabled by an administrator while its descriptor is blocked
+ * in a fault: DISABLE_WQ cannot complete, so the device is reset rather
+ * than left running; the waiter learns of it (-ECANCELED with its reset
+ * epoch), and the device works for everyone afterwards, the WQ enabled
+ * again included.
+ */
+TEST_F_TIMEOUT(block, stuck_command_resets_device, 300)
+{
+	struct timespec settle = { .tv_sec = 1 };
+	char path[300], link[256];
+	int p[2], rep[2], status, st, ret;
+	uint32_t epoch;
+	struct svacc s;
+	ssize_t n;
+	pid_t pid;
+
+	ASSERT_EQ(0, svacc_open(&s, NULL));
+	ASSERT_EQ(0, svacc_wq_claim(&s, SVACC_WQ_ANY));
+	epoch = s.info.reset_epoch;
+	ASSERT_NE(0U, s.info.shared_wqs & 1) TH_LOG("WQ 0 is not shared");
+	ASSERT_EQ(0, pipe(p));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		close(p[0]);
+		stuck_child(p[1]);
+	}
+	close(p[1]);
+	ASSERT_EQ((ssize_t)sizeof(int), read(p[0], rep, sizeof(int)))
+		TH_LOG("the child could not submit");
+	nanosleep(&settle, NULL);
+
+	snprintf(link, sizeof(link), "/sys/class/accel/%s/device",
+		 strrchr(s.path, '/') + 1);
+	n = readlink(link, path, sizeof(path) - 1);
+	ASSERT_LT(0, n);
+	path[n] = '\0';
+	snprintf(link, sizeof(link), "/sys/bus/pci/devices/%s/wq0/enabled",
+		 strrchr(path, '/') + 1);
+	ret = write_str(link, "0");
+	TH_LOG("disabling wq0 behind a blocked fault: %s", strerror(-ret));
+	ASSERT_EQ((ssize_t)sizeof(rep), read(p[0], rep, sizeof(rep)))
+		TH_LOG("the waiter never returned");
+	ASSERT_EQ(-ECANCELED, rep[0])
+		TH_LOG("the blocked descriptor's waiter got %d", rep[0]);
+	ASSERT_LT(epoch, (uint32_t)rep[1]) TH_LOG("no reset");
+	write_str(link, "1");
+	/* the restart is asynchronous: give it a moment */
+	for (ret = -1, st = 0; st < 100 && ret; st++) {
+		ret = copy_works(&s, self->rec);
+		if (ret)
+			usleep(50 * 1000);
+	}
+	ASSERT_EQ(0, ret) TH_LOG("copies after the reset: %s", strerror(-ret));
+	/* SVA: the IOMMU core drains the PASID's faults at its last close */
+	fuse_stop(self->server);
+	self->server = 0;
+	kill(pid, SIGKILL);
+	ASSERT_EQ(0, wait_child(pid, 60, &status));
+	svacc_close(&s);
+	ASSERT_NO_SPLAT(self);
+}
+
+TEST_HARNESS_MAIN

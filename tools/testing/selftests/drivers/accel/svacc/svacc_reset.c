@@ -1,0 +1,580 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * svacc device resets under traffic (issue 12, item 2), against the reset
+ * behaviour of uapi.rst ("Device resets"): a reset drops what the device
+ * held without records and bumps reset_epoch by one; DRM_IOCTL_SVACC_WAIT
+ * given an older epoch returns -ECANCELED and nothing submitted before
+ * the reset runs after it; contexts keep their PASIDs, claimed WQs and
+ * portal mappings; while the device restarts, SUBMIT returns -EAGAIN and
+ * portal writes are rejected.
+ *
+ * The triggers here are the ones the selftests of the healthy device leave
+ * alone: an FLR through sysfs (the driver's reset_prepare/reset_done), idle
+ * and under traffic from several processes, and a device halt (hmm and
+ * nommu modes: DEVPT) provoked by pointing the device's context table at a
+ * bus address with nothing behind it, through the register BAR mapped
+ * from sysfs. svacc_block's stuck_command_resets_device covers the reset
+ * after a device command timeout, svacc_submit's wait_reset_epoch the WAIT
+ * argument itself.
+ *
+ * Sizes: $SVACC_RESET_CYCLES (short form 2, full form 10),
+ * $SVACC_RESET_WORKERS (3, 6).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "svacc_assert.h"
+#include "svacc_torture.h"
+
+/* hardware.rst, "Register file" */
+#define REG_GENSTS		0x024
+#define REG_CTX_BASE		0x0c0
+#define GENSTS_ENABLED		0x1u
+#define GENSTS_HALTED		0x2u
+#define REGS_SIZE		0x10000
+
+/* Nothing answers there: a bus error with or without an IOMMU */
+#define BAD_BUS_ADDR		0x10000000000ULL
+
+/* How long the background restart after a halt may take */
+#define RECOVERY_S		10
+
+#define MAX_WORKERS		16
+
+FIXTURE(reset) {
+	int kmsg;
+	char pci[256];
+	struct drm_svacc_completion *rec;
+};
+
+FIXTURE_SETUP(reset)
+{
+	kmsg_mark(_metadata->name);
+	self->kmsg = kmsg_open();
+	self->rec = svacc_records_alloc(SVACC_NREC);
+	ASSERT_NE(NULL, self->rec);
+	ASSERT_EQ(0, svacc_pci_dir(self->pci, sizeof(self->pci)));
+}
+
+FIXTURE_TEARDOWN(reset)
+{
+	if (self->kmsg >= 0)
+		close(self->kmsg);
+	free(self->rec);
+}
+
+static int flr(const char *pci)
+{
+	char path[300];
+
+	snprintf(path, sizeof(path), "%s/reset", pci);
+	return sysfs_write_bounded(path, "1", 60);
+}
+
+/* The device's reset epoch now; @s->info is refreshed (0 on error) */
+static uint32_t epoch_of(struct svacc *s)
+{
+	if (svacc_get_info(s->fd, &s->info))
+		return 0;
+	return s->info.reset_epoch;
+}
+
+/*
+ * A verified copy by a context that has lived through a reset (its epoch
+ * refreshed first, so that svacc_wait() does not take the new work for
+ * lost work). @restart_s > 0: the restart runs in the background, and
+ * until it is over (at most @restart_s) the ioctl may say -EAGAIN and the
+ * portal reject the write (-EIO), as uapi.rst allows; nothing else.
+ */
+static int copy_after_reset(struct svacc *s, enum svacc_path path,
+			    struct drm_svacc_completion *c, int restart_s)
+{
+	uint64_t end = svacc_now_ns() + (uint64_t)restart_s * NS_PER_SEC;
+	int ret;
+
+	for (;;) {
+		epoch_of(s);
+		ret = copy_verified(s, path, 2 * PAGE + 9, c);
+		if (!ret || svacc_now_ns() > end)
+			return ret;
+		if (ret != -EAGAIN && !(ret == -EIO && path == SVACC_PATH_PORTAL))
+			return ret;
+		usleep(20 * 1000);
+	}
+}
+
+/* Pages of [@p, @p + @len) present in memory (mincore), or -1 */
+static long resident_pages(void *p, size_t len)
+{
+	size_t n = (len + PAGE - 1) / PAGE, i;
+	unsigned char *v = malloc(n);
+	long r = 0;
+
+	if (!v || mincore(p, len, v)) {
+		free(v);
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+		r += v[i] & 1;
+	free(v);
+	return r;
+}
+
+/*
+ * FLR with an idle context that holds a mapped portal: exactly one reset
+ * counted, same PASID, the portal mapped before still submits.
+ */
+TEST_F_TIMEOUT(reset, flr_idle_context_survives, 300)
+{
+	struct svacc s;
+	uint32_t e0, e1, pasid;
+	int ret;
+
+	ASSERT_EQ(0, svacc_open(&s, NULL));
+	ASSERT_EQ(0, svacc_wq_claim(&s, SVACC_WQ_ANY));
+	ASSERT_EQ(0, copy_verified(&s, SVACC_PATH_PORTAL, PAGE, self->rec));
+	e0 = epoch_of(&s);
+	pasid = s.info.pasid;
+
+	ret = flr(self->pci);
+	ASSERT_EQ(0, ret) TH_LOG("FLR through sysfs: %s", strerror(-ret));
+
+	/* reset_done() restarted the device before the write returned */
+	e1 = epoch_of(&s);
+	EXPECT_EQ(e0 + 1, e1) TH_LOG("reset_epoch %u before the FLR, %u after", e0, e1);
+	EXPECT_EQ(pasid, s.info.pasid) TH_LOG("the context's PASID changed");
+	ret = copy_after_reset(&s, SVACC_PATH_IOCTL, self->rec, 0);
+	EXPECT_EQ(0, ret) TH_LOG("ioctl copy after the FLR: %d", ret);
+	ret = copy_after_reset(&s, SVACC_PATH_PORTAL, self->rec, 0);
+	EXPECT_EQ(0, ret) TH_LOG("copy through the portal mapped before the FLR: %d", ret);
+	svacc_close(&s);
+	EXPECT_EQ(0, device_works());
+	ASSERT_NO_SPLAT(self);
+}
+
+/*
+ * A never-touched buffer the device is still filling when the reset comes:
+ * big enough to outlast the time from submission to the FLR.
+ */
+#define LONG_FILL	(256 * SZ_1M)
+
+static int submit_long_fill(struct svacc *s, enum svacc_path path,
+			    void *dst, struct drm_svacc_completion *c)
+{
+	struct drm_svacc_desc d;
+
+	svacc_desc_memfill(&d, dst, 0x0123456789abcdefULL, LONG_FILL, c);
+	d.flags |= SVACC_DESC_F_BOF;
+	s->path_kind = path;
+	return svacc_submit(s, &d, 1);
+}
+
+/*
+ * An FLR with long fills in flight on both paths: WAIT given the epoch
+ * returns -ECANCELED at once, without it the wait times out (no record
+ * comes), a record completed before the reset still reads as completed,
+ * the device writes nothing more for the dropped work (neither record nor
+ * destination page), and the same context's new work completes.
+ */
+TEST_F_TIMEOUT(reset, wait_ecanceled, 300)
+{
+	struct drm_svacc_completion *c = self->rec;
+	long res_a, res_b, res_a2, res_b2;
+	uint8_t *dst_a, *dst_b;
+	uint32_t e0, st;
+	struct svacc s;
+	int ret, status;
+	uint64_t t0;
+	pid_t pid;
+
+	dst_a = svacc_alloc_untouched(LONG_FILL);
+	dst_b = svacc_alloc_untouched(LONG_FILL);
+	ASSERT_TRUE(dst_a && dst_b);
+	ASSERT_EQ(0, svacc_open(&s, NULL));
+	ASSERT_EQ(0, svacc_wq_claim(&s, SVACC_WQ_ANY));
+	ASSERT_EQ(0, warm_records(&s, c, 4));
+	e0 = epoch_of(&s);
+	ASSERT_LE(1U, e0);
+
+	/* one done before the reset: its record stands */
+	ASSERT_EQ(0, copy_verified(&s, SVACC_PATH_IOCTL, PAGE, &c[3]));
+	memset(c, 0, 3 * sizeof(*c));
+	ASSERT_EQ(0, submit_long_fill(&s, SVACC_PATH_IOCTL, dst_a, &c[0]));
+	ASSERT_EQ(0, submit_long_fill(&s, SVACC_PATH_PORTAL, dst_b, &c[1]));
+
+	fflush(stdout);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		usleep(200 * 1000);
+		_exit(flr(self->pci) ? 1 : 0);
+	}
+	t0 = svacc_now_ns();
+	ret = svacc_wait_ioctl_epoch(s.fd, &c[0], 60 * NS_PER_SEC, e0, &st);
+	EXPECT_EQ(-ECANCELED, ret)
+		TH_LOG("WAIT(epoch %u) across an FLR: %d (status %u)", e0, ret,
+		       ret ? 0 : st);
+	EXPECT_GT(30 * NS_PER_SEC, (int64_t)(svacc_now_ns() - t0));
+	ASSERT_EQ(0, wait_child(pid, 90, &status));
+	ASSERT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status)) TH_LOG("the FLR failed");
+	res_a = resident_pages(dst_a, LONG_FILL);
+	res_b = resident_pages(dst_b, LONG_FILL);
+	EXPECT_GT(LONG_FILL / PAGE, (unsigned long)res_a)
+		TH_LOG("the fill finished before the FLR: make LONG_FILL longer");
+
+	ret = svacc_wait_ioctl_epoch(s.fd, &c[1], 5 * NS_PER_SEC, e0, &st);
+	EXPECT_EQ(-ECANCELED, ret) TH_LOG("WAIT(epoch %u), portal descriptor: %d", e0, ret);
+	/* not given: no record ever comes, the wait times out */
+	ret = svacc_wait_ioctl(s.fd, &c[0], 100 * 1000 * 1000, &st);
+	EXPECT_EQ(-ETIME, ret) TH_LOG("WAIT without an epoch on a dropped record: %d", ret);
+	/* a record completed before the reset still reads as completed */
+	ret = svacc_wait_ioctl_epoch(s.fd, &c[3], 0, e0, &st);
+	EXPECT_EQ(0, ret);
+	EXPECT_EQ((uint32_t)SVACC_STATUS_SUCCESS, st);
+	EXPECT_EQ(e0 + 1, epoch_of(&s));
+
+	/* work after the reset completes, on both paths, same context */
+	EXPECT_EQ(0, copy_after_reset(&s, SVACC_PATH_IOCTL, &c[2], 0));
+	EXPECT_EQ(0, copy_after_reset(&s, SVACC_PATH_PORTAL, &c[2], 0));
+	ret = svacc_wait_ioctl_epoch(s.fd, &c[2], NS_PER_SEC, epoch_of(&s), &st);
+	EXPECT_EQ(0, ret) TH_LOG("WAIT(current epoch) on a completed record: %d", ret);
+
+	/* nothing submitted before the reset runs after it */
+	usleep(500 * 1000);
+	EXPECT_EQ(0, svacc_status(&c[0])) TH_LOG("a dropped record was written after the reset");
+	EXPECT_EQ(0, svacc_status(&c[1])) TH_LOG("a dropped record was written after the reset");
+	res_a2 = resident_pages(dst_a, LONG_FILL);
+	res_b2 = resident_pages(dst_b, LONG_FILL);
+	EXPECT_EQ(res_a, res_a2) TH_LOG("the dropped ioctl fill went on after the reset");
+	EXPECT_EQ(res_b, res_b2) TH_LOG("the dropped portal fill went on after the reset");
+	svacc_close(&s);
+	svacc_free(dst_a, LONG_FILL);
+	svacc_free(dst_b, LONG_FILL);
+	ASSERT_NO_SPLAT(self);
+}
+
+/* One traffic worker's view of the device, in shared memory */
+struct reset_worker {
+	unsigned long copies;		/* verified */
+	unsigned long canceled;		/* -ECANCELED for work a reset dropped */
+	unsigned long raced;		/* submitted while a reset happened */
+	uint32_t last_epoch;		/* epoch of its last verified copy */
+	uint32_t seen_epoch;		/* the device's, after its last WAIT */
+};
+
+struct reset_shared {
+	int stop;
+	int in_reset;			/* the parent is resetting */
+	uint64_t reset_end_ns;		/* when the last FLR write returned */
+	struct fail_log log;
+	struct reset_worker w[MAX_WORKERS];
+	/* records of descriptors the workers saw canceled, to re-check */
+	uint64_t canceled_recs[MAX_WORKERS][64];
+};
+
+/* Note a copy whose record or data is wrong, with where the data differs */
+static void note_bad_copy(struct reset_shared *sh, int id, const char *how,
+			  const uint8_t *src, const uint8_t *dst, size_t len,
+			  const struct drm_svacc_completion *c, uint32_t epoch)
+{
+	uint32_t st = svacc_status(c);
+	size_t i, z;
+
+	for (i = 0; i < len && src[i] == dst[i]; i++)
+		;
+	for (z = i; z < len && !dst[z]; z++)
+		;
+	if (st != SVACC_STATUS_SUCCESS || i == len)
+		fail_note(&sh->log,
+			  "worker %d: %s %zu-byte copy at %p (epoch %u, now %u): status %u, fault %#llx info %u after %u bytes",
+			  id, how, len, dst, epoch, sh->w[id].seen_epoch, st,
+			  (unsigned long long)c->fault_addr, c->fault_info,
+			  c->bytes_completed);
+	else
+		fail_note(&sh->log,
+			  "worker %d: %s %zu-byte copy (epoch %u): SUCCESS, data differs from byte %zu (%s)",
+			  id, how, len, epoch, i,
+			  z == len ? "zero from there on" : "other data");
+}
+
+/*
+ * A submission may fail (ioctl -EAGAIN, portal write rejected) only while
+ * the device restarts: around an FLR, seen by the epoch moving or the
+ * parent's flag (with a second's slack for the worker to notice).
+ */
+static bool failure_allowed(struct reset_shared *sh, struct svacc *s, uint32_t epoch)
+{
+	return __atomic_load_n(&sh->in_reset, __ATOMIC_SEQ_CST) ||
+	       epoch_of(s) != epoch ||
+	       svacc_now_ns() < __atomic_load_n(&sh->reset_end_ns, __ATOMIC_SEQ_CST) +
+				NS_PER_SEC;
+}
+
+/*
+ * Copy with the epoch-aware WAIT, verify, and keep going across resets.
+ * A descriptor accepted under epoch E (read before and after submitting)
+ * either completes and verifies, or a reset dropped it: WAIT(E) says
+ * -ECANCELED and its record is never written (the records are kept, on
+ * purpose, for a last look). One that raced a reset (the epoch moved while
+ * it was submitted) may have been accepted on either side of it: only its
+ * data is checked, should it complete.
+ */
+static void reset_worker(struct reset_shared *sh, int id, uint64_t seed)
+{
+	struct reset_worker *w = &sh->w[id];
+	struct rng r = { .s = seed };
+	struct drm_svacc_completion *c;
+	struct drm_svacc_desc d;
+	unsigned int ncanceled = 0, i;
+	uint32_t epoch, st;
+	uint8_t *src, *dst;
+	struct svacc s;
+	const char *how;
+	bool raced;
+	size_t len;
+	int ret;
+
+	if (svacc_open(&s, NULL))
+		_exit(1);
+	svacc_wq_claim(&s, SVACC_WQ_ANY);	/* a portal if one is free */
+	while (!__atomic_load_n(&sh->stop, __ATOMIC_SEQ_CST)) {
+		len = PAGE + rng_below(&r, 32 * PAGE);
+		c = svacc_records_alloc(1);
+		src = malloc(len);
+		dst = svacc_alloc_untouched(len);
+		if (!c || !src || !dst)
+			_exit(2);
+		fill_random(src, len, rng_next(&r));
+		s.path_kind = s.portal && rng_pct(&r, 50) ? SVACC_PATH_PORTAL :
+							      SVACC_PATH_IOCTL;
+		svacc_desc_memmove(&d, dst, src, len, c);
+		d.flags |= SVACC_DESC_F_BOF;
+		epoch = epoch_of(&s);
+		ret = svacc_submit(&s, &d, 1);
+		if (ret) {
+			if (!failure_allowed(sh, &s, epoch))
+				fail_note(&sh->log, "worker %d: %s submission, no reset: %d",
+					  id, s.path_kind ? "portal" : "ioctl", ret);
+			goto next;
+		}
+		raced = epoch_of(&s) != epoch;
+		how = s.path_kind ? "portal" : "ioctl";
+		ret = svacc_wait_ioctl_epoch(s.fd, c, 20 * NS_PER_SEC, epoch, &st);
+		w->seen_epoch = epoch_of(&s);
+		if (raced) {
+			w->raced++;
+			if (!ret && (st != SVACC_STATUS_SUCCESS || memcmp(src, dst, len)))
+				note_bad_copy(sh, id, how, src, dst, len, c, epoch);
+		} else if (ret == -ECANCELED) {
+			w->canceled++;
+			if (svacc_status(c))
+				fail_note(&sh->log,
+					  "worker %d: %s: -ECANCELED (epoch %u), record written (status %u)",
+					  id, how, epoch, svacc_status(c));
+			if (ncanceled < ARRAY_SIZE(sh->canceled_recs[id])) {
+				sh->canceled_recs[id][ncanceled++] = (uintptr_t)c;
+				c = NULL;	/* kept for the final check */
+			}
+		} else if (ret) {
+			fail_note(&sh->log, "worker %d: %s: WAIT(epoch %u): %d", id, how,
+				  epoch, ret);
+		} else if (st != SVACC_STATUS_SUCCESS || memcmp(src, dst, len)) {
+			note_bad_copy(sh, id, how, src, dst, len, c, epoch);
+		} else {
+			w->copies++;
+			__atomic_store_n(&w->last_epoch, epoch, __ATOMIC_SEQ_CST);
+		}
+next:
+		free(c);
+		free(src);
+		svacc_free(dst, len);
+	}
+	/* nothing a reset dropped was written afterwards */
+	for (i = 0; i < ncanceled; i++) {
+		c = (struct drm_svacc_completion *)(uintptr_t)sh->canceled_recs[id][i];
+		if (svacc_status(c))
+			fail_note(&sh->log,
+				  "worker %d: a dropped descriptor's record appeared later", id);
+	}
+	svacc_close(&s);
+	_exit(0);
+}
+
+/*
+ * FLRs while workers stream verified copies through both paths: every
+ * descriptor either completes and verifies, or was accepted before a reset
+ * and its WAIT says -ECANCELED; every worker copies again after each reset.
+ */
+TEST_F_TIMEOUT(reset, flr_with_traffic, 900)
+{
+	int cycles = torture_scale(2, 10, "SVACC_RESET_CYCLES");
+	int n = torture_scale(3, 6, "SVACC_RESET_WORKERS");
+	uint64_t seed = torture_seed("svacc_reset");
+	struct reset_shared *sh = shared_alloc(sizeof(*sh));
+	struct rng r = { .s = seed };
+	uint32_t epoch_before, epoch_after;
+	pid_t pids[MAX_WORKERS];
+	int i, cyc, ret, status;
+	struct svacc probe;
+	uint64_t end;
+
+	ASSERT_NE(NULL, sh);
+	if (n > MAX_WORKERS)
+		n = MAX_WORKERS;
+	ASSERT_EQ(0, svacc_open(&probe, NULL));
+	fflush(stdout);
+	for (i = 0; i < n; i++) {
+		pids[i] = fork();
+		ASSERT_LE(0, pids[i]);
+		if (pids[i] == 0)
+			reset_worker(sh, i, seed + i + 1);
+	}
+	for (cyc = 1; cyc <= cycles; cyc++) {
+		usleep(200 * 1000 + rng_below(&r, 300 * 1000));
+		epoch_before = epoch_of(&probe);
+		__atomic_store_n(&sh->in_reset, 1, __ATOMIC_SEQ_CST);
+		ret = flr(self->pci);
+		__atomic_store_n(&sh->reset_end_ns, svacc_now_ns(), __ATOMIC_SEQ_CST);
+		__atomic_store_n(&sh->in_reset, 0, __ATOMIC_SEQ_CST);
+		ASSERT_EQ(0, ret) TH_LOG("cycle %d: FLR: %s", cyc, strerror(-ret));
+		epoch_after = epoch_of(&probe);
+		EXPECT_EQ(epoch_before + 1, epoch_after)
+			TH_LOG("cycle %d: reset_epoch %u -> %u", cyc, epoch_before, epoch_after);
+		/* every worker verifies a copy submitted after this reset */
+		end = svacc_now_ns() + 60 * NS_PER_SEC;
+		for (i = 0; i < n; i++) {
+			uint32_t *last = &sh->w[i].last_epoch;
+
+			while (__atomic_load_n(last, __ATOMIC_SEQ_CST) < epoch_after &&
+			       svacc_now_ns() < end)
+				usleep(10 * 1000);
+			EXPECT_LE(epoch_after, sh->w[i].last_epoch)
+				TH_LOG("cycle %d: worker %d did no verified copy after the reset",
+				       cyc, i);
+		}
+		if (sh->log.fails)
+			break;
+	}
+	__atomic_store_n(&sh->stop, 1, __ATOMIC_SEQ_CST);
+	for (i = 0; i < n; i++) {
+		ASSERT_EQ(0, wait_child(pids[i], 120, &status))
+			TH_LOG("worker %d hung", i);
+		EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status))
+			TH_LOG("worker %d: status %#x", i, status);
+		TH_LOG("worker %d: %lu verified copies, %lu canceled by resets, %lu raced one",
+		       i, sh->w[i].copies, sh->w[i].canceled, sh->w[i].raced);
+	}
+	EXPECT_EQ(0, sh->log.fails) TH_LOG("%d failure(s), first: %s",
+					   sh->log.fails, sh->log.first);
+	svacc_close(&probe);
+	EXPECT_EQ(0, device_works());
+	EXPECT_EQ(0, debugfs_count_contexts());
+	ASSERT_NO_SPLAT(self);
+}
+
+static uint32_t *map_regs(const char *pci)
+{
+	char path[300];
+	void *p;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/resource0", pci);
+	fd = open(path, O_RDWR | O_SYNC | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	p = mmap(NULL, REGS_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static uint32_t reg_read(uint32_t *regs, unsigned int off)
+{
+	return mmio_read(&regs[off / 4], 4);
+}
+
+static void reg_write(uint32_t *regs, unsigned int off, uint32_t val)
+{
+	mmio_write(&regs[off / 4], val, 4);
+}
+
+/*
+ * DEVPT mode: a bus error on a table walk halts the device. The driver
+ * must see the halt, reset and re-initialise the device: the halted work
+ * is canceled, the context and its portal keep working.
+ */
+TEST_F_TIMEOUT(reset, halt_recovery, 300)
+{
+	struct drm_svacc_completion *c = self->rec;
+	uint32_t *regs;
+	uint64_t end, old_ctx;
+	uint32_t e0, st, gensts;
+	char first[512];
+	struct svacc s;
+	uint8_t *dst;
+	int ret;
+
+	ASSERT_EQ(0, svacc_open(&s, NULL));
+	ASSERT_EQ((uint32_t)SVACC_MODE_HMM, s.info.mode)
+		TH_LOG("a table walk bus error needs the device page table (DEVPT) mode");
+	ASSERT_EQ(0, svacc_wq_claim(&s, SVACC_WQ_ANY));
+	ASSERT_EQ(0, warm_records(&s, c, 4));
+	regs = map_regs(self->pci);
+	ASSERT_NE(NULL, regs) TH_LOG("mmap of %s/resource0: %s", self->pci, strerror(errno));
+	ASSERT_EQ(GENSTS_ENABLED, reg_read(regs, REG_GENSTS) & (GENSTS_ENABLED | GENSTS_HALTED));
+	e0 = epoch_of(&s);
+
+	dst = svacc_alloc_untouched(LONG_FILL);
+	ASSERT_NE(NULL, dst);
+	old_ctx = reg_read(regs, REG_CTX_BASE) |
+		  (uint64_t)reg_read(regs, REG_CTX_BASE + 4) << 32;
+	reg_write(regs, REG_CTX_BASE, (uint32_t)BAD_BUS_ADDR);
+	reg_write(regs, REG_CTX_BASE + 4, (uint32_t)(BAD_BUS_ADDR >> 32));
+	/*
+	 * The walk for the fill's first page reads the context table: halt.
+	 * The device may run it (and halt, and be reset) before the submit
+	 * call has read its portal status: then the call says -EAGAIN.
+	 */
+	ret = submit_long_fill(&s, SVACC_PATH_IOCTL, dst, &c[0]);
+	ASSERT_TRUE(ret == 0 || ret == -EAGAIN)
+		TH_LOG("submission that halts the device: %d", ret);
+	end = svacc_now_ns() + RECOVERY_S * NS_PER_SEC;
+	ret = svacc_wait_ioctl_epoch(s.fd, &c[0], RECOVERY_S * NS_PER_SEC, e0, &st);
+	EXPECT_EQ(-ECANCELED, ret)
+		TH_LOG("WAIT(epoch %u) on work the halt stopped: %d (status %u)", e0,
+		       ret, ret ? 0 : st);
+	gensts = reg_read(regs, REG_GENSTS);
+	while ((gensts & GENSTS_HALTED) && svacc_now_ns() < end) {
+		usleep(20 * 1000);
+		gensts = reg_read(regs, REG_GENSTS);
+	}
+	EXPECT_EQ(0U, gensts & GENSTS_HALTED)
+		TH_LOG("GENSTS %#x: still halted %d s after the bus error", gensts, RECOVERY_S);
+	if (gensts & GENSTS_HALTED) {
+		/* leave the register as the driver set it, for the restore */
+		reg_write(regs, REG_CTX_BASE, (uint32_t)old_ctx);
+		reg_write(regs, REG_CTX_BASE + 4, (uint32_t)(old_ctx >> 32));
+	}
+	EXPECT_EQ(0, copy_after_reset(&s, SVACC_PATH_IOCTL, &c[1], RECOVERY_S));
+	EXPECT_EQ(0, copy_after_reset(&s, SVACC_PATH_PORTAL, &c[1], RECOVERY_S));
+	EXPECT_EQ(e0 + 1, epoch_of(&s)) TH_LOG("reset_epoch after the recovery");
+	EXPECT_EQ(0, svacc_status(&c[0])) TH_LOG("the halted descriptor wrote a record");
+	munmap(regs, REGS_SIZE);
+	svacc_close(&s);
+	svacc_free(dst, LONG_FILL);
+	EXPECT_EQ(0, device_works());
+	/* the bus error itself is reported by the IOMMU, where there is one */
+	if (self->kmsg >= 0)
+		ASSERT_EQ(0, kmsg_splats_except(self->kmsg, "DMAR:", first, sizeof(first)))
+			TH_LOG("kernel log: %s", first);
+}
+
+TEST_HARNESS_MAIN
