@@ -1,6 +1,6 @@
 #!/bin/bash
-# Build the svacc module for one guest kernel: mainline (against the O= build,
-# where its Kconfig is grafted in) or lts (out of tree against Debian's headers,
+# Build the svacc module for one guest kernel: mainline or debug (against that
+# flavor's O= build, where its Kconfig is grafted in) or lts (out of tree against Debian's headers,
 # symbol forced =m on the make line: the "insmod on a distro kernel" case).
 # The repo's drivers/accel/svacc and include/ are mirrored into the cache by
 # content first, so build products never land in the repo and Kbuild sees only
@@ -9,16 +9,18 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-kernel=${1:?usage: build-module.sh mainline|lts}
+kernel=${1:?usage: build-module.sh mainline|debug|lts}
 drv=$REPO/drivers/accel/svacc
 compgen -G "$drv/*.c" >/dev/null || exit 0
 
 case $kernel in
-mainline)
-	kbuild=$("$HARNESS/build-mainline.sh")
+mainline|debug)
+	kbuild=$("$HARNESS/build-mainline.sh" "$kernel")
 	kdir=$(readlink -f "$kbuild/source")
-	# No C=2 here: bookworm's sparse (0.6.4) cannot parse 7.x headers.
-	kargs=(O="$kbuild" W=1)
+	# bookworm's sparse (0.6.4) cannot parse 7.x headers: a newer one,
+	# built from Debian's source package (build-sparse.sh).
+	sparse=$("$HARNESS/build-sparse.sh")
+	kargs=(O="$kbuild" W=1 C=2 CHECK="$sparse")
 	;;
 lts)
 	root=$("$HARNESS/fetch-lts.sh")
@@ -30,7 +32,8 @@ lts)
 *) die "unknown kernel '$kernel'" ;;
 esac
 
-mirror=$CACHE/module/$kernel
+# One mirror per clone: two trees building at once must not swap sources.
+mirror=$CACHE/module/$kernel-$(printf '%s' "$REPO" | sha256sum | cut -c1-8)
 mkdir -p "$mirror"
 exec 9>"$mirror/.lock"
 flock 9
@@ -46,7 +49,11 @@ log "building svacc.ko for $kernel (${kargs[*]})"
 # warning-free with W=1 (and sparse, C=2, where it runs): a warning fails.
 # C=2 checks every file, so sparse runs even when nothing was recompiled.
 out=$(mktemp)
-make -C "$kdir" "${kargs[@]}" M="$mirror/drivers/accel/svacc" -j"$JOBS" modules 2>&1 |
+# Out of tree the uapi header is this repository's (it includes "drm.h" from
+# its own directory, which is the kernel's): the driver's Makefile stays the
+# in-tree one.
+uapi=(KCPPFLAGS="-I$mirror/include/uapi -idirafter \$(srctree)/include/uapi/drm")
+make -C "$kdir" "${kargs[@]}" "${uapi[@]}" M="$mirror/drivers/accel/svacc" -j"$JOBS" modules 2>&1 |
 	sed "s|$mirror/|$REPO/|g" | tee "$out" >&2 || { rm -f "$out"; die "svacc.ko build for $kernel failed"; }
 if grep -E '(warning|error):' "$out" >&2; then
 	rm -f "$out"; die "svacc.ko for $kernel: compiler or sparse warnings (above)"

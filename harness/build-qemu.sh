@@ -13,13 +13,15 @@ set -euo pipefail
 ver=${QEMU_SRC_VERSION#*:}
 top=$CACHE/qemu/$ver
 pristine=$top/pristine
-src=$top/src
-build=$top/build
+# SVACC_QEMU_TAG gives a clone its own source and build dirs, for people who
+# change qemu/ in two trees at once (the default shares one build).
+src=$top/src${SVACC_QEMU_TAG:+-$SVACC_QEMU_TAG}
+build=$top/build${SVACC_QEMU_TAG:+-$SVACC_QEMU_TAG}
 proj=$REPO/qemu
 
 # One builder at a time; concurrent callers wait, then find it up to date.
 mkdir -p "$top"
-exec 9>"$top/.lock"
+exec 9>"$top/.lock${SVACC_QEMU_TAG:+-$SVACC_QEMU_TAG}"
 flock 9
 
 conf=(--python=/usr/bin/python3 --target-list=x86_64-softmmu --without-default-features
@@ -40,7 +42,7 @@ fi
 key=$(hash_inputs "$proj" <(echo "$ver")) 
 if [ "$(cat "$src/.svacc-key" 2>/dev/null)" != "$key" ]; then
 	log "preparing qemu source for qemu/ hash $key"
-	stage=$top/stage
+	stage=$top/stage${SVACC_QEMU_TAG:+-$SVACC_QEMU_TAG}
 	rm -rf "$stage"
 	# Hard links make the copy instant; every file about to be written is
 	# first replaced by a private copy so the pristine tree is never touched.
@@ -91,11 +93,12 @@ ninja -C "$build" -j"$JOBS" "${targets[@]}" >"$build/ninja.log" 2>&1 || { grep -
 # Wrapper carrying the firmware search path (Debian's seabios, qemu-system-data
 # and ipxe-qemu for the default NIC's option ROM; the +ds source has no blobs). qtest derives the target from the binary's name,
 # so it must be called qemu-system-x86_64 and take no extra words.
-mkdir -p "$top/bin"
-cat >"$top/bin/qemu-system-x86_64.tmp" <<EOS
+bin=$top/bin${SVACC_QEMU_TAG:+-$SVACC_QEMU_TAG}
+mkdir -p "$bin"
+cat >"$bin/qemu-system-x86_64.tmp" <<EOS
 #!/bin/sh
 exec "$build/qemu-system-x86_64" -L /usr/share/seabios -L /usr/share/qemu -L /usr/lib/ipxe/qemu "\$@"
 EOS
-chmod +x "$top/bin/qemu-system-x86_64.tmp"
-mv "$top/bin/qemu-system-x86_64.tmp" "$top/bin/qemu-system-x86_64"
+chmod +x "$bin/qemu-system-x86_64.tmp"
+mv "$bin/qemu-system-x86_64.tmp" "$bin/qemu-system-x86_64"
 echo "$build"

@@ -11,8 +11,7 @@ set -euo pipefail
 
 tools=$REPO/tools/accel/svacc
 tests=$REPO/tools/testing/selftests/drivers/accel/svacc
-kbuild=$("$HARNESS/build-mainline.sh")
-ksrc=$(readlink -f "$kbuild/source")
+ksrc=$(readlink -f "$("$HARNESS/build-mainline.sh" source)")
 
 mkdir -p "$CACHE/user"
 exec 9>"$CACHE/user/.lock"
@@ -22,13 +21,21 @@ out=$CACHE/user/$key
 if [ -f "$out/.done" ]; then echo "$out"; exit 0; fi
 
 rm -rf "$out"; mkdir -p "$out/root"
+# A component that fails to build does not take the others with it (a
+# broken selftest must not leave the guest without the CLI): what built is
+# installed, the directory is printed, and the exit status says it failed.
+failed=0
 for d in "$tools" "$tests"; do
 	[ -f "$d/Makefile" ] || continue
 	name=$(basename "$(dirname "$d")")-$(basename "$d")
 	log "building $(realpath --relative-to="$REPO" "$d")"
 	# OUT= keeps objects out of the repo; `all` first so a failure names the step.
-	make -s -C "$d" KSRC="$ksrc" OUT="$out/$name" -j"$JOBS" all >&2 || die "build of $d failed"
-	make -s -C "$d" KSRC="$ksrc" OUT="$out/$name" DESTDIR="$out/root" install >&2 || die "install of $d failed"
+	if ! make -s -C "$d" KSRC="$ksrc" OUT="$out/$name" -j"$JOBS" all >&2; then
+		log "error: build of $d failed"; failed=1; continue
+	fi
+	make -s -C "$d" KSRC="$ksrc" OUT="$out/$name" DESTDIR="$out/root" install >&2 ||
+		{ log "error: install of $d failed"; failed=1; }
 done
-touch "$out/.done"
+[ "$failed" = 1 ] || touch "$out/.done"
 echo "$out"
+exit "$failed"

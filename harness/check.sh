@@ -32,7 +32,7 @@ phase "set-up"
 phase "qemu"
 qemu_ok=1
 if SVACC_QEMU_BUILD=$("$HARNESS/build-qemu.sh"); then
-	export SVACC_QEMU=$(dirname "$SVACC_QEMU_BUILD")/bin/qemu-system-x86_64
+	export SVACC_QEMU=$(qemu_bin "$SVACC_QEMU_BUILD")
 else
 	qemu_ok=0
 fi
@@ -43,10 +43,18 @@ for k in $kernels; do
 	if "$HARNESS/prepare-kernel.sh" "$k"; then kernel_ok[$k]=1; else kernel_ok[$k]=0; log "kernel $k could not be prepared"; fi
 done
 
+phase "host tests"
+"$HARNESS/host-tests.sh" >"$OUT/host/make.tap" || true
+"$HARNESS/regs-check.py" >"$OUT/host/regs.tap" 2>&1 || true
+phase "series (make series-check --fast)"
+"$HARNESS/series-check.sh" --fast >"$OUT/host/series.log" 2>&1 || true
+
 if [ "$qemu_ok" = 1 ]; then
 	phase "qtest"
 	"$HARNESS/qemu-test.sh" >"$OUT/host/results.tap" || true
 fi
+# The console-log scanner that judges every VM below, tested first.
+"$HARNESS/test-splat-scan.sh" >"$OUT/host/splat-scan.tap" || true
 
 for m in $modes; do
 	k=$(mode_field "$m" 2)
@@ -60,21 +68,12 @@ phase "results"
 
 # ---- collection ----
 tp=0; tf=0; ts=0
-report() {	# report <mode> <expected suites> <results file>: per-suite lines + failures
-	local mode=$1 expect=$2 file=$3 kind a b c d
-	while IFS=$'\t' read -r kind a b c d; do
-		case $kind in
-		S) echo "svacc: $a $mode: $b passed, $c failed, $d skipped"
-		   tp=$((tp + b)); tf=$((tf + c)); ts=$((ts + d)) ;;
-		F) echo "svacc:   FAIL $a $mode: $b" ;;
-		esac
-	done < <(tr -d '\r' <"$file" 2>/dev/null | awk -v expect="$expect" -f "$HARNESS/tap-summary.awk")
-}
-
-splat='WARNING:|BUG:|Oops|general protection|KASAN|lockdep|possible circular locking|UBSAN|kmemleak|Call Trace'
-
 if [ "$qemu_ok" = 1 ]; then report host qtest "$OUT/host/results.tap"
 else echo "svacc: qemu host: 0 passed, 1 failed, 0 skipped"; echo "svacc:   FAIL qemu host: build failed"; tf=$((tf + 1)); fi
+report host splat-scan "$OUT/host/splat-scan.tap"
+report host make "$OUT/host/make.tap"
+report host regs "$OUT/host/regs.tap"
+report host series "$OUT/series/check.tap"
 for k in $kernels; do [ -f "$OUT/build/$k.tap" ] && report "$k" build "$OUT/build/$k.tap"; done
 
 for m in $modes; do
@@ -86,19 +85,22 @@ for m in $modes; do
 		tf=$((tf + 1)); continue
 	fi
 	. "$OUT/kernel-$k.env"
-	report "$m" "$SUITES" "$d/results.tap"
+	# shellcheck disable=SC2086 # SUITES: a word list
+	report "$m" "$(mode_suites "$m" $SUITES)" "$d/results.tap"
 	# The VM itself: finished, no watchdog, clean kernel log.
 	p=0; f=0; fails=()
 	done_line=$(tr -d '\r' <"$d/results.tap" | awk -v expect= -f "$HARNESS/tap-summary.awk" | grep '^D' || true)
 	IFS=$'\t' read -r _ finished wd <<<"$done_line"
 	if [ "$finished" = 1 ]; then p=$((p + 1)); else f=$((f + 1)); fails+=("booted-and-finished: the guest never reported done (qemu exit $(cat "$d/qemu.rc" 2>/dev/null) $(grep -m1 . "$d/qemu.out" 2>/dev/null | cut -c1-160 || true); console: $d/guest.log)"); fi
 	if [ -z "$wd" ]; then p=$((p + 1)); else f=$((f + 1)); fails+=("watchdog: $wd"); fi
-	if bad=$(grep -E "$splat" "$d/guest.log" | head -5) && [ -n "$bad" ]; then
-		f=$((f + 1)); fails+=("kernel-log-clean: $(echo "$bad" | head -1 | tr -d '\r') (see $d/guest.log)")
-	else p=$((p + 1)); fi
+	if bad=$("$HARNESS/splat-scan.sh" -n 1 "$d/guest.log" 2>&1); then p=$((p + 1))
+	else f=$((f + 1)); fails+=("kernel-log-clean: $(tr '\n' ' ' <<<"$bad")"); fi
 	echo "svacc: vm $m: $p passed, $f failed, 0 skipped"
 	for x in "${fails[@]}"; do echo "svacc:   FAIL vm $m: $x"; done
 	tp=$((tp + p)); tf=$((tf + f))
+	# Where the time went (stderr, beside the phase times).
+	log "time $m: VM $(cat "$d/seconds" 2>/dev/null || echo ?) s; guest s per suite:$(tr -d '\r' <"$d/results.tap" |
+		awk '$1 == "#" && $2 == "svacc-time" { printf " %s %s", $3, $4 }')"
 done
 
 phase "done"

@@ -59,8 +59,78 @@ install_if_changed() {
 # editing it, e.g. SVACC_MODES_FILE=/tmp/my-modes make vm MODE=x.
 MODES_FILE=${SVACC_MODES_FILE:-$HARNESS/modes}
 
-# mode_field <mode> <n>: field n (1 name, 2 kernel, 3 QEMU options, 4 cmdline),
-# trimmed; empty when the mode does not exist.
+# mode_field <mode> <n>: field n (1 name, 2 kernel, 3 QEMU options, 4 cmdline,
+# 5 suites, optional), trimmed; empty when the mode or the field does not exist.
 mode_field() {
 	awk -F'|' -v m="$1" -v n="$2" '$1 ~ "^" m "[ \t]*$" { v = $n; gsub(/^[ \t]+|[ \t]+$/, "", v); print v; exit }' "$MODES_FILE"
 }
+
+# suite_applies <suite> <mode>: a suite whose file has a line
+# "# svacc-modes: <glob>..." runs only in the modes matching one of the
+# globs (e.g. the inject suite needs a device with error injection).
+suite_applies() {
+	local globs g f=$HARNESS/guest/suites/$1
+	globs=$(sed -n 's/^# svacc-modes: *//p' "$f" 2>/dev/null | head -n 1)
+	[ -n "$globs" ] || return 0
+	for g in $globs; do
+		# shellcheck disable=SC2254
+		case $2 in $g) return 0 ;; esac
+	done
+	return 1
+}
+
+# mode_suites <mode> <suite>...: the suites the mode runs, in the order given:
+# those that apply to it (suite_applies) and, when the mode has a fifth
+# field (a mode built for a few suites, e.g. one with error injection),
+# those it names; $SVACC_SUITES narrows the list further (`make fuzz` runs
+# one suite per mode).
+mode_suites() {
+	local mode=$1 want s out=()
+	shift
+	want=$(mode_field "$mode" 5)
+	for s in "$@"; do
+		[ -z "$want" ] || [[ " $want " == *" $s "* ]] || continue
+		[ -z "${SVACC_SUITES:-}" ] || [[ " $SVACC_SUITES " == *" $s "* ]] || continue
+		suite_applies "$s" "$mode" || continue
+		out+=("$s")
+	done
+	echo "${out[*]}"
+}
+
+# plain_modes: the modes that run every suite (no fifth field): the ones a
+# benchmark or a long run means by "every mode".
+plain_modes() {
+	awk -F'|' '/^[a-z0-9_-]+[ \t]*\|/ && NF < 5 { v = $1; gsub(/[ \t]+/, "", v); print v }' "$MODES_FILE"
+}
+
+# What counts as a kernel splat in a guest console log (make check, make fuzz).
+# shellcheck disable=SC2034 # used by the scripts that source this file
+SPLAT_RE='WARNING:|BUG:|Oops|general protection|KASAN|lockdep|possible circular locking|UBSAN|kmemleak|Call Trace'
+
+# report <mode> <expected suites> <results file>: one line per suite
+# ("svacc: <suite> <mode>: N passed, N failed, N skipped") and one per failed
+# test; adds to the caller's tp, tf and ts.
+report() {
+	local mode=$1 expect=$2 file=$3 kind a b c d
+	while IFS=$'\t' read -r kind a b c d; do
+		case $kind in
+		S) echo "svacc: $a $mode: $b passed, $c failed, $d skipped"
+		   tp=$((tp + b)); tf=$((tf + c)); ts=$((ts + d)) ;;
+		F) echo "svacc:   FAIL $a $mode: $b" ;;
+		esac
+	done < <(tr -d '\r' <"$file" 2>/dev/null | awk -v expect="$expect" -f "$HARNESS/tap-summary.awk")
+}
+
+# kernel_time_factor <kernel>: how many times longer the guest suites may take
+# on that kernel than on mainline. run-vm.sh scales the suite timeout and the
+# VM watchdog by it (the debug kernel runs the same tests 4-8x slower under
+# TCG); SVACC_DEBUG_TIME_FACTOR overrides it for the debug kernel.
+kernel_time_factor() {
+	case $1 in
+	debug) echo "${SVACC_DEBUG_TIME_FACTOR:-4}" ;;
+	*) echo 1 ;;
+	esac
+}
+
+# The wrapper build-qemu.sh writes beside the build dir $1 it printed.
+qemu_bin() { echo "$(dirname "$1")/bin${SVACC_QEMU_TAG:+-$SVACC_QEMU_TAG}/qemu-system-x86_64"; }

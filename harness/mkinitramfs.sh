@@ -9,12 +9,12 @@ set -euo pipefail
 
 # The caller builds svacc.ko and the user binaries (either may be "" when
 # absent or broken: the VM still boots and the harness suite still runs).
-kernel=${1:?usage: mkinitramfs.sh mainline|lts [svacc.ko] [user-binaries-dir]}
+kernel=${1:?usage: mkinitramfs.sh mainline|debug|lts [svacc.ko] [user-binaries-dir]}
 ko=${2:-}
 user=${3:-}
 case $kernel in
-mainline)
-	kbuild=$("$HARNESS/build-mainline.sh")
+mainline|debug)
+	kbuild=$("$HARNESS/build-mainline.sh" "$kernel")
 	rel=$(cat "$kbuild/include/config/kernel.release")
 	moddir=$kbuild/modroot/lib/modules/$rel
 	base_mods=()              # DRM is built in
@@ -53,8 +53,15 @@ copy_dyn /usr/bin/lspci
 mkdir -p "$stage/usr/share/misc"; cp /usr/share/misc/pci.ids "$stage/usr/share/misc/"
 
 install -m 755 "$HARNESS/guest/init" "$stage/init"
-# Every file in harness/guest/suites/ is a suite (TAP on stdout, MODE in env).
-for s in "$HARNESS"/guest/suites/*; do install -m 755 "$s" "$stage/svacc/suites/"; done
+# Every file in harness/guest/suites/ is a suite (TAP on stdout, MODE in env),
+# but one with a "# svacc-kernels: <kernel>..." line only in those kernels'
+# images (fault injection and the leak scan need the debug kernel): a suite
+# that cannot run somewhere is absent there, never a skip.
+for s in "$HARNESS"/guest/suites/*; do
+	ks=$(sed -n 's/^# svacc-kernels://p' "$s")
+	if [ -n "$ks" ] && ! grep -qw -e "$kernel" <<<"$ks"; then continue; fi
+	install -m 755 "$s" "$stage/svacc/suites/"
+done
 install -m 755 "$HARNESS/guest/demo.sh" "$stage/svacc/demo.sh"
 install -m 644 "$HARNESS/guest/suite-lib.sh" "$stage/svacc/suite-lib.sh"
 
@@ -104,10 +111,14 @@ depmod -b "$stage" "$rel" 2>/dev/null || true
 # User tools and selftests (root overlay from build-user.sh). The selftests'
 # own runner decides which programs apply to a mode; suite "selftests" runs it.
 [ -z "$user" ] || cp -a "$user/root/." "$stage/"
-# Order: harness first (is this the machine the mode asks for?), the rest by
-# name, driver-modes last (it reloads the driver; the others see one load).
-(cd "$stage/svacc/suites" && { echo harness; ls | grep -vx -e harness -e driver-modes || true
-	[ ! -e driver-modes ] || echo driver-modes; }) >"$stage/svacc/suites.list"
+# Order: harness first (is this the machine the mode asks for?), then the
+# selftests (they count the driver's log lines of one load), the rest by
+# name (the torture suites remove, reset and reload the device), driver-modes
+# (it reloads the driver with other parameters), and kmemleak last (the leak
+# scan, once every test has closed its files).
+(cd "$stage/svacc/suites" && { echo harness; [ ! -e selftests ] || echo selftests
+	ls | grep -vx -e harness -e selftests -e driver-modes -e kmemleak || true
+	for s in driver-modes kmemleak; do [ ! -e "$s" ] || echo "$s"; done; }) >"$stage/svacc/suites.list"
 
 mkdir -p "$CACHE/initramfs"
 # A private temporary name: two runs assembling the same key at once used to

@@ -8,7 +8,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 build=$("$HARNESS/build-qemu.sh")
-QTEST_QEMU_BINARY=$(dirname "$build")/bin/qemu-system-x86_64
+QTEST_QEMU_BINARY=$(qemu_bin "$build")
 export QTEST_QEMU_BINARY
 to=${SVACC_QTEST_TIMEOUT:-120}
 tests=(intel-iommu-test)

@@ -9,7 +9,8 @@ set -euo pipefail
 # From the default suites.
 pkgs=(dpkg-dev ninja-build libglib2.0-dev libpixman-1-dev libfdt-dev flex bison
 	busybox-static pciutils cpio xz-utils gzip bc libelf-dev libssl-dev sparse
-	gnuplot-nox seabios qemu-system-data rsync patch gcc make perl python3 file kmod pci.ids ipxe-qemu)
+	gnuplot-nox seabios qemu-system-data rsync patch gcc make perl python3 file kmod pci.ids ipxe-qemu
+	python3-sphinx python3-ply python3-git)	# make series-check: docs, checkpatch's spdxcheck.py
 # From bookworm-backports (QEMU 10.2 needs meson >= 1.5).
 bpo_pkgs=(meson python3-pycotap)
 

@@ -16,7 +16,7 @@ export SVACC_OUT=$OUT/vm/$mode.$(date +%H%M%S).$$
 log "outputs in $SVACC_OUT"
 
 build=$("$HARNESS/build-qemu.sh")
-export SVACC_QEMU=$(dirname "$build")/bin/qemu-system-x86_64
+export SVACC_QEMU=$(qemu_bin "$build")
 "$HARNESS/prepare-kernel.sh" "$kernel" >&2
 rc=0
 "$HARNESS/run-vm.sh" "$@" || rc=$?
