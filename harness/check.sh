@@ -67,9 +67,9 @@ done
 phase "results"
 
 # ---- collection ----
-tp=0; tf=0; ts=0
+tp=0; tf=0; ts=0; all_fails=()
 if [ "$qemu_ok" = 1 ]; then report host qtest "$OUT/host/results.tap"
-else echo "svacc: qemu host: 0 passed, 1 failed, 0 skipped"; echo "svacc:   FAIL qemu host: build failed"; tf=$((tf + 1)); fi
+else echo "svacc: qemu host: 0 passed, 1 failed, 0 skipped"; echo "svacc:   FAIL qemu host: build failed"; all_fails+=("qemu host: build failed"); tf=$((tf + 1)); fi
 report host splat-scan "$OUT/host/splat-scan.tap"
 report host make "$OUT/host/make.tap"
 report host regs "$OUT/host/regs.tap"
@@ -82,6 +82,7 @@ for m in $modes; do
 	if [ "$qemu_ok" != 1 ] || [ "${kernel_ok[$k]}" != 1 ]; then
 		echo "svacc: vm $m: 0 passed, 1 failed, 0 skipped"
 		echo "svacc:   FAIL vm $m: not run (qemu or kernel $k missing)"
+		all_fails+=("vm $m: not run (qemu or kernel $k missing)")
 		tf=$((tf + 1)); continue
 	fi
 	. "$OUT/kernel-$k.env"
@@ -96,7 +97,7 @@ for m in $modes; do
 	if bad=$("$HARNESS/splat-scan.sh" -n 1 "$d/guest.log" 2>&1); then p=$((p + 1))
 	else f=$((f + 1)); fails+=("kernel-log-clean: $(tr '\n' ' ' <<<"$bad")"); fi
 	echo "svacc: vm $m: $p passed, $f failed, 0 skipped"
-	for x in "${fails[@]}"; do echo "svacc:   FAIL vm $m: $x"; done
+	for x in "${fails[@]}"; do echo "svacc:   FAIL vm $m: $x"; all_fails+=("vm $m: $x"); done
 	tp=$((tp + p)); tf=$((tf + f))
 	# Where the time went (stderr, beside the phase times).
 	log "time $m: VM $(cat "$d/seconds" 2>/dev/null || echo ?) s; guest s per suite:$(tr -d '\r' <"$d/results.tap" |
@@ -104,6 +105,8 @@ for m in $modes; do
 done
 
 phase "done"
+# The failures again, with why, where the tail of a long log shows them
+for x in "${all_fails[@]}"; do echo "svacc: failed: $x"; done
 [ "$ts" = 0 ] || echo "svacc: $ts test(s) skipped (not counted as passed)"
 echo "$tp passed, $tf failed"
 [ "$tf" = 0 ]

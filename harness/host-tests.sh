@@ -38,6 +38,20 @@ check vm-cmd-verbatim $'[sva]\n[cmd]\n[echo $HOME $$ "a b" \'c\' $(H) `d`]' \
 	vm MODE=sva 'CMD=echo $HOME $$ "a b" '\''c'\'' $(H) `d`'
 check vm-no-cmd-is-shell $'[hmm]\n[shell]' vm MODE=hmm
 check demo-runs-sva-demo $'[sva]\n[demo]' demo
+# A failed test's summary line carries what it printed of why, so that the
+# tail of a make check log (all a CI page may show) names the cause.
+for t in "$HARNESS"/testdata/tap-summary/*.tap; do
+	n=$((n + 1))
+	name=tap-summary-$(basename "$t" .tap)
+	echo "# RUN $name"
+	if awk -v expect="$(awk '/^# svacc-begin/ { print $3; exit }' "$t")" \
+	       -f "$HARNESS/tap-summary.awk" "$t" | cmp -s - "${t%.tap}.want"; then
+		echo "ok $n $name"
+	else
+		failed=1
+		echo "not ok $n $name"
+	fi
+done
 echo "1..$n"
 echo "# svacc-end make rc=$failed"
 exit "$failed"

@@ -109,14 +109,16 @@ SPLAT_RE='WARNING:|BUG:|Oops|general protection|KASAN|lockdep|possible circular 
 
 # report <mode> <expected suites> <results file>: one line per suite
 # ("svacc: <suite> <mode>: N passed, N failed, N skipped") and one per failed
-# test; adds to the caller's tp, tf and ts.
+# test; adds to the caller's tp, tf and ts, and the failures to its
+# all_fails array (for a recap at the end of a long log).
 report() {
 	local mode=$1 expect=$2 file=$3 kind a b c d
 	while IFS=$'\t' read -r kind a b c d; do
 		case $kind in
 		S) echo "svacc: $a $mode: $b passed, $c failed, $d skipped"
 		   tp=$((tp + b)); tf=$((tf + c)); ts=$((ts + d)) ;;
-		F) echo "svacc:   FAIL $a $mode: $b" ;;
+		F) echo "svacc:   FAIL $a $mode: $b"
+		   all_fails+=("$a $mode: $b") ;;
 		esac
 	done < <(tr -d '\r' <"$file" 2>/dev/null | awk -v expect="$expect" -f "$HARNESS/tap-summary.awk")
 }
