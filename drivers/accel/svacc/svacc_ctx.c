@@ -88,7 +88,9 @@ static void svacc_mode_fallback(struct svacc_device *sdev,
 
 	ret = ops->probe(sdev, &unused, &verified);
 	if (!ret) {
+		mutex_lock(&sdev->wq_mutex);
 		ret = svacc_hw_enable(sdev, ops->genctrl_mode);
+		mutex_unlock(&sdev->wq_mutex);
 		if (ret && ops->remove)
 			ops->remove(sdev);
 	}
@@ -129,7 +131,9 @@ void svacc_mode_probe(struct svacc_device *sdev)
 	}
 
 	/* ATS mode needs PASID and ATS enabled by the IOMMU driver. */
+	mutex_lock(&sdev->wq_mutex);
 	ret = svacc_hw_enable(sdev, ops->genctrl_mode);
+	mutex_unlock(&sdev->wq_mutex);
 	if (ret) {
 		if (ops->remove)
 			ops->remove(sdev);

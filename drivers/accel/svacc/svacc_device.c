@@ -201,8 +201,12 @@ int svacc_wq_hw_disable(struct svacc_wq *wq, bool discard)
 	spin_lock(&wq->portal_lock);
 	wq->hw_enabled = false;
 	spin_unlock(&wq->portal_lock);
-	if (!(readl(svacc_wqcfg(wq, SVACC_WQSTS)) & SVACC_WQSTS_ENABLED)) {
-		/* never enabled, or stopped by a reset: nothing runs */
+	/*
+	 * Never enabled, or the device is stopped: nothing runs (a reset
+	 * disabled every WQ, and the restart enables only claimed ones).
+	 */
+	if (READ_ONCE(sdev->stopped) ||
+	    !(readl(svacc_wqcfg(wq, SVACC_WQSTS)) & SVACC_WQSTS_ENABLED)) {
 		writel(0, svacc_wqcfg(wq, SVACC_WQCFG1));
 		return 0;
 	}
@@ -220,12 +224,11 @@ int svacc_wq_hw_disable(struct svacc_wq *wq, bool discard)
 	return ret;
 }
 
-void svacc_wqs_enable_shared(struct svacc_device *sdev)
+static void svacc_wqs_enable_shared(struct svacc_device *sdev)
 {
 	unsigned int i;
 	int ret;
 
-	mutex_lock(&sdev->wq_mutex);
 	for (i = 0; i < sdev->num_wqs; i++) {
 		struct svacc_wq *wq = &sdev->wqs[i];
 
@@ -235,7 +238,6 @@ void svacc_wqs_enable_shared(struct svacc_device *sdev)
 		if (ret)
 			dev_warn(svacc_dev(sdev), "wq%u: cannot enable: %d\n", i, ret);
 	}
-	mutex_unlock(&sdev->wq_mutex);
 }
 
 u64 svacc_read_counter(struct svacc_device *sdev, unsigned int i)
@@ -325,6 +327,8 @@ int svacc_hw_init(struct svacc_device *sdev)
  * @sdev: device
  * @mode: GENCTRL.MODE (SVACC_MODE_ATS or SVACC_MODE_DEVPT)
  *
+ * Caller holds &svacc_device.wq_mutex.
+ *
  * Return: 0, or -EIO when the device refused (reason logged).
  */
 int svacc_hw_enable(struct svacc_device *sdev, u32 mode)
@@ -332,10 +336,9 @@ int svacc_hw_enable(struct svacc_device *sdev, u32 mode)
 	unsigned int i;
 	u32 sts;
 
-	mutex_lock(&sdev->wq_mutex);
+	lockdep_assert_held(&sdev->wq_mutex);
 	for (i = 0; i < sdev->num_wqs; i++)
 		svacc_wq_write_cfg0(&sdev->wqs[i]);
-	mutex_unlock(&sdev->wq_mutex);
 
 	writel(FIELD_PREP(SVACC_GENCTRL_MODE, mode), sdev->regs + SVACC_GENCTRL);
 	writel(FIELD_PREP(SVACC_GENCTRL_MODE, mode) | SVACC_GENCTRL_ENABLE,

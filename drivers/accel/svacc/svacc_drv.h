@@ -250,7 +250,6 @@ int svacc_cmd(struct svacc_device *sdev, u32 cmd, u64 arg);
 int svacc_cmd_quiesce(struct svacc_device *sdev, u32 cmd, u64 arg);
 int svacc_wq_hw_enable(struct svacc_wq *wq, u32 pasid);
 int svacc_wq_hw_disable(struct svacc_wq *wq, bool discard);
-void svacc_wqs_enable_shared(struct svacc_device *sdev);
 u64 svacc_read_counter(struct svacc_device *sdev, unsigned int i);
 int svacc_sysfs_init(struct svacc_device *sdev);
 void svacc_sysfs_fini(struct svacc_device *sdev);

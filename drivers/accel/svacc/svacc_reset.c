@@ -59,7 +59,9 @@ void svacc_hw_stop(struct svacc_device *sdev)
 
 /*
  * Bring a stopped (or just reset) device back: the translation mode, the
- * WQ configuration and every claim as they were. Caller holds mode_lock.
+ * WQ configuration and every claim as they were. Caller holds mode_lock
+ * and wq_mutex: no claim or release touches a WQ while it runs, and one
+ * that follows sees the device stopped or restarted, never in between.
  */
 static void svacc_hw_restart(struct svacc_device *sdev)
 {
@@ -67,6 +69,7 @@ static void svacc_hw_restart(struct svacc_device *sdev)
 	int ret;
 
 	lockdep_assert_held(&sdev->mode_lock);
+	lockdep_assert_held(&sdev->wq_mutex);
 	/* A clean slate, whatever stopped the device (a halt included). */
 	writel(1, sdev->regs + SVACC_RESET);
 	writel(SVACC_INT_CMD_DONE | SVACC_INT_INV_DONE, sdev->regs + SVACC_INTMASK);
@@ -82,7 +85,6 @@ static void svacc_hw_restart(struct svacc_device *sdev)
 		return;
 	}
 
-	mutex_lock(&sdev->wq_mutex);
 	for (i = 0; i < sdev->num_wqs; i++) {
 		struct svacc_wq *wq = &sdev->wqs[i];
 
@@ -92,7 +94,6 @@ static void svacc_hw_restart(struct svacc_device *sdev)
 		if (ret)
 			dev_err(svacc_dev(sdev), "wq%u: claim not restored (%d)\n", i, ret);
 	}
-	mutex_unlock(&sdev->wq_mutex);
 	WRITE_ONCE(sdev->stopped, false);
 	dev_info(svacc_dev(sdev), "device reset and restarted (reset epoch %d)\n",
 		 atomic_read(&sdev->reset_epoch));
@@ -107,8 +108,10 @@ static void svacc_recover_work(struct work_struct *work)
 	if (!drm_dev_enter(&sdev->drm, &idx))
 		return;
 	mutex_lock(&sdev->mode_lock);
+	mutex_lock(&sdev->wq_mutex);
 	if (READ_ONCE(sdev->stopped))
 		svacc_hw_restart(sdev);
+	mutex_unlock(&sdev->wq_mutex);
 	mutex_unlock(&sdev->mode_lock);
 	drm_dev_exit(idx);
 }
@@ -135,14 +138,17 @@ void svacc_reset_fini(struct svacc_device *sdev)
 
 /*
  * FLR through sysfs (pci_reset_function()): stop before it, restart after
- * it. mode_lock is held from prepare to done, so that no context is bound
- * or torn down against a device in the middle of a reset.
+ * it. mode_lock and wq_mutex are held from prepare to done, so that no
+ * context is bound or torn down, and no WQ claimed, released or
+ * configured, against a device in the middle of a reset: its registers
+ * read as all ones then, which would pass for a WQ still enabled.
  */
 static void svacc_reset_prepare(struct pci_dev *pdev)
 {
 	struct svacc_device *sdev = pci_get_drvdata(pdev);
 
 	mutex_lock(&sdev->mode_lock);
+	mutex_lock(&sdev->wq_mutex);
 	WRITE_ONCE(sdev->in_flr, true);
 	svacc_hw_stop(sdev);
 }
@@ -153,6 +159,7 @@ static void svacc_reset_done(struct pci_dev *pdev)
 
 	svacc_hw_restart(sdev);
 	WRITE_ONCE(sdev->in_flr, false);
+	mutex_unlock(&sdev->wq_mutex);
 	mutex_unlock(&sdev->mode_lock);
 }
 
@@ -176,8 +183,10 @@ static pci_ers_result_t svacc_slot_reset(struct pci_dev *pdev)
 
 	pci_restore_state(pdev);
 	mutex_lock(&sdev->mode_lock);
+	mutex_lock(&sdev->wq_mutex);
 	svacc_hw_restart(sdev);
 	WRITE_ONCE(sdev->in_flr, false);
+	mutex_unlock(&sdev->wq_mutex);
 	mutex_unlock(&sdev->mode_lock);
 	return PCI_ERS_RESULT_RECOVERED;
 }

@@ -131,7 +131,8 @@ static bool svacc_wq_user_may_claim(struct svacc_ctx *ctx)
  *
  * Return: 0, -EBUSY when no (or not this) dedicated WQ is free, -EDQUOT
  * when the caller's user holds its share of the dedicated WQs, -EINVAL
- * for an index that is not a dedicated WQ.
+ * for an index that is not a dedicated WQ, -EAGAIN while the device is
+ * being reset and restarted.
  */
 int svacc_ioctl_wq_claim(struct drm_device *drm, void *data, struct drm_file *file)
 {
@@ -167,10 +168,19 @@ int svacc_ioctl_wq_claim(struct drm_device *drm, void *data, struct drm_file *fi
 		ret = -EDQUOT;
 		goto out;
 	}
+	/* Stopped: the restart has not run yet (it enables what is owned) */
+	if (READ_ONCE(sdev->stopped)) {
+		ret = -EAGAIN;
+		goto out;
+	}
 
 	ret = svacc_wq_hw_enable(wq, ctx->pasid);
-	if (ret)
+	if (ret) {
+		/* the device was stopped under us */
+		if (READ_ONCE(sdev->stopped))
+			ret = -EAGAIN;
 		goto out;
+	}
 	wq->owner = ctx;
 	wq->claim_gen++;
 

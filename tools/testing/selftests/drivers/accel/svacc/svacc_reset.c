@@ -13,7 +13,8 @@
  * and under traffic from several processes, and a device halt (hmm and
  * nommu modes: DEVPT) provoked by pointing the device's context table at a
  * bus address with nothing behind it, through the register BAR mapped
- * from sysfs. svacc_block's stuck_command_resets_device covers the reset
+ * from sysfs, and FLRs while another process claims and releases
+ * dedicated WQs. svacc_block's stuck_command_resets_device covers the reset
  * after a device command timeout, svacc_submit's wait_reset_epoch the WAIT
  * argument itself.
  *
@@ -27,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -478,6 +480,150 @@ TEST_F_TIMEOUT(reset, flr_with_traffic, 900)
 	svacc_close(&probe);
 	EXPECT_EQ(0, device_works());
 	EXPECT_EQ(0, debugfs_count_contexts());
+	ASSERT_NO_SPLAT(self);
+}
+
+/* What the claimant of claims_across_flr saw, in shared memory */
+struct claim_shared {
+	int stop;
+	unsigned long claims;		/* claimed, copied through, released */
+	unsigned long again;		/* -EAGAIN: the device was restarting */
+	uint32_t last_epoch;		/* epoch of its last good claim */
+	struct fail_log log;
+};
+
+/* DRM_IOCTL_SVACC_WQ_CLAIM and _RELEASE alone: no mmap, no GET_INFO */
+static int raw_claim(int fd, uint32_t *wq)
+{
+	struct drm_svacc_wq_claim claim = { .wq = SVACC_WQ_ANY };
+
+	if (ioctl(fd, DRM_IOCTL_SVACC_WQ_CLAIM, &claim))
+		return -errno;
+	*wq = claim.wq;
+	return 0;
+}
+
+static int raw_release(int fd, uint32_t wq)
+{
+	struct drm_svacc_wq_release rel = { .wq = wq };
+
+	return ioctl(fd, DRM_IOCTL_SVACC_WQ_RELEASE, &rel) ? -errno : 0;
+}
+
+/*
+ * Claim and release a dedicated WQ with the bare ioctls, as fast as they
+ * go (GET_INFO would wait out an FLR and keep the claims clear of it),
+ * and every 16th time claim, copy through the portal and release. A
+ * claim may say -EAGAIN (or -EBUSY should another user hold every
+ * dedicated WQ) while a reset is under way, a copy may fail across a
+ * reset; anything else, and any release that does not return 0, is a
+ * failure.
+ */
+static void claimant(struct claim_shared *sh, struct drm_svacc_completion *c)
+{
+	unsigned long n = 0;
+	uint32_t epoch, wq = 0;
+	struct svacc s;
+	int ret;
+
+	if (svacc_open(&s, NULL))
+		_exit(1);
+	while (!__atomic_load_n(&sh->stop, __ATOMIC_SEQ_CST)) {
+		if (++n % 16) {
+			ret = raw_claim(s.fd, &wq);
+			if (!ret) {
+				ret = raw_release(s.fd, wq);
+				if (ret) {
+					fail_note(&sh->log, "release: %d", ret);
+					break;
+				}
+				continue;
+			}
+			if (ret != -EAGAIN && ret != -EBUSY) {
+				fail_note(&sh->log, "claim: %d", ret);
+				break;
+			}
+			sh->again++;
+			continue;
+		}
+		epoch = epoch_of(&s);
+		ret = svacc_wq_claim(&s, SVACC_WQ_ANY);
+		if (ret == -EAGAIN || ret == -EBUSY) {
+			sh->again++;
+			continue;
+		}
+		if (ret) {
+			fail_note(&sh->log, "claim: %d", ret);
+			break;
+		}
+		ret = copy_verified(&s, SVACC_PATH_PORTAL, PAGE + 9, c);
+		if (ret && epoch_of(&s) == epoch)
+			fail_note(&sh->log, "portal copy, no reset between: %d", ret);
+		ret = svacc_wq_release(&s);
+		if (ret) {
+			fail_note(&sh->log, "release: %d", ret);
+			break;
+		}
+		sh->claims++;
+		__atomic_store_n(&sh->last_epoch, epoch, __ATOMIC_SEQ_CST);
+	}
+	svacc_close(&s);
+	_exit(0);
+}
+
+/*
+ * FLRs while another process claims and releases dedicated WQs as fast as
+ * it can: a claim or release that runs while the function is in reset
+ * must not read the registers (all ones then) as a WQ still enabled and
+ * reset the device a second time. Every FLR moves the epoch by exactly
+ * one, claims say 0 or -EAGAIN, releases 0, and claims work after.
+ */
+TEST_F_TIMEOUT(reset, claims_across_flr, 300)
+{
+	int cycles = torture_scale(4, 12, "SVACC_RESET_CYCLES");
+	struct claim_shared *sh = shared_alloc(sizeof(*sh));
+	uint32_t epoch_before, epoch_after;
+	int cyc, ret, status;
+	struct svacc probe;
+	uint64_t end;
+	pid_t pid;
+
+	ASSERT_NE(NULL, sh);
+	ASSERT_EQ(0, svacc_open(&probe, NULL));
+	fflush(stdout);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0)
+		claimant(sh, self->rec);
+	/* the claimant is claiming and releasing before the first FLR */
+	end = svacc_now_ns() + 60 * NS_PER_SEC;
+	while (!__atomic_load_n(&sh->claims, __ATOMIC_SEQ_CST) && svacc_now_ns() < end)
+		usleep(10 * 1000);
+	ASSERT_LT(0UL, sh->claims) TH_LOG("no WQ claimed and released in 60 s");
+	for (cyc = 1; cyc <= cycles && !sh->log.fails; cyc++) {
+		epoch_before = epoch_of(&probe);
+		ret = flr(self->pci);
+		ASSERT_EQ(0, ret) TH_LOG("cycle %d: FLR: %s", cyc, strerror(-ret));
+		epoch_after = epoch_of(&probe);
+		EXPECT_EQ(epoch_before + 1, epoch_after)
+			TH_LOG("cycle %d: one FLR moved reset_epoch %u -> %u",
+			       cyc, epoch_before, epoch_after);
+		end = svacc_now_ns() + 60 * NS_PER_SEC;
+		while (__atomic_load_n(&sh->last_epoch, __ATOMIC_SEQ_CST) < epoch_after &&
+		       !sh->log.fails && svacc_now_ns() < end)
+			usleep(10 * 1000);
+		EXPECT_LE(epoch_after, sh->last_epoch)
+			TH_LOG("cycle %d: no claim, copy and release after the FLR", cyc);
+	}
+	__atomic_store_n(&sh->stop, 1, __ATOMIC_SEQ_CST);
+	ASSERT_EQ(0, wait_child(pid, 120, &status)) TH_LOG("the claimant hung");
+	EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status))
+		TH_LOG("claimant: status %#x", status);
+	TH_LOG("%lu claims, %lu refused while the device restarted", sh->claims, sh->again);
+	EXPECT_EQ(0, sh->log.fails) TH_LOG("%d failure(s), first: %s",
+					   sh->log.fails, sh->log.first);
+	svacc_close(&probe);
+	EXPECT_EQ(0, device_works());
 	ASSERT_NO_SPLAT(self);
 }
 
