@@ -310,15 +310,17 @@ static void note_bad_copy(struct reset_shared *sh, int id, const char *how,
 
 /*
  * A submission may fail (ioctl -EAGAIN, portal write rejected) only while
- * the device restarts: around an FLR, seen by the epoch moving or the
- * parent's flag (with a second's slack for the worker to notice).
+ * the device restarts: around an FLR, seen by the epoch moving, the
+ * parent's flag, or the submission having started (at @t0) before the
+ * parent's last FLR write returned. However late the worker looks, a
+ * submission that started after that must have been accepted.
  */
-static bool failure_allowed(struct reset_shared *sh, struct svacc *s, uint32_t epoch)
+static bool failure_allowed(struct reset_shared *sh, struct svacc *s, uint32_t epoch,
+			    uint64_t t0)
 {
 	return __atomic_load_n(&sh->in_reset, __ATOMIC_SEQ_CST) ||
 	       epoch_of(s) != epoch ||
-	       svacc_now_ns() < __atomic_load_n(&sh->reset_end_ns, __ATOMIC_SEQ_CST) +
-				NS_PER_SEC;
+	       t0 < __atomic_load_n(&sh->reset_end_ns, __ATOMIC_SEQ_CST);
 }
 
 /*
@@ -338,6 +340,7 @@ static void reset_worker(struct reset_shared *sh, int id, uint64_t seed)
 	struct drm_svacc_desc d;
 	unsigned int ncanceled = 0, i;
 	uint32_t epoch, st;
+	uint64_t t0;
 	uint8_t *src, *dst;
 	struct svacc s;
 	const char *how;
@@ -360,10 +363,11 @@ static void reset_worker(struct reset_shared *sh, int id, uint64_t seed)
 							      SVACC_PATH_IOCTL;
 		svacc_desc_memmove(&d, dst, src, len, c);
 		d.flags |= SVACC_DESC_F_BOF;
+		t0 = svacc_now_ns();
 		epoch = epoch_of(&s);
 		ret = svacc_submit(&s, &d, 1);
 		if (ret) {
-			if (!failure_allowed(sh, &s, epoch))
+			if (!failure_allowed(sh, &s, epoch, t0))
 				fail_note(&sh->log, "worker %d: %s submission, no reset: %d",
 					  id, s.path_kind ? "portal" : "ioctl", ret);
 			goto next;
