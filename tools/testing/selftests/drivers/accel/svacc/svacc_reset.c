@@ -330,7 +330,8 @@ static bool failure_allowed(struct reset_shared *sh, struct svacc *s, uint32_t e
  * -ECANCELED and its record is never written (the records are kept, on
  * purpose, for a last look). One that raced a reset (the epoch moved while
  * it was submitted) may have been accepted on either side of it: only its
- * data is checked, should it complete.
+ * data is checked, should it complete; and should WAIT say -ECANCELED,
+ * its record and buffers are never freed, for it may still run.
  */
 static void reset_worker(struct reset_shared *sh, int id, uint64_t seed)
 {
@@ -380,6 +381,14 @@ static void reset_worker(struct reset_shared *sh, int id, uint64_t seed)
 			w->raced++;
 			if (!ret && (st != SVACC_STATUS_SUCCESS || memcmp(src, dst, len)))
 				note_bad_copy(sh, id, how, src, dst, len, c, epoch);
+			/*
+			 * WAIT(epoch) said the reset came after @epoch, but a
+			 * descriptor accepted after the reset still runs: its
+			 * record and buffers stay ours (never reused) until
+			 * the worker exits.
+			 */
+			if (ret)
+				continue;
 		} else if (ret == -ECANCELED) {
 			w->canceled++;
 			if (svacc_status(c))
