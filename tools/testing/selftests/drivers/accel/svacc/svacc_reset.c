@@ -673,6 +673,7 @@ static void reg_write(uint32_t *regs, unsigned int off, uint32_t val)
 TEST_F_TIMEOUT(reset, halt_recovery, 300)
 {
 	struct drm_svacc_completion *c = self->rec;
+	struct drm_svacc_desc d;
 	uint32_t *regs;
 	uint64_t end, old_ctx;
 	uint32_t e0, st, gensts;
@@ -700,9 +701,13 @@ TEST_F_TIMEOUT(reset, halt_recovery, 300)
 	/*
 	 * The walk for the fill's first page reads the context table: halt.
 	 * The device may run it (and halt, and be reset) before the submit
-	 * call has read its portal status: then the call says -EAGAIN.
+	 * call has read its portal status: then the call says -EAGAIN. One
+	 * SUBMIT call, not the library's retry loop: a retry would land
+	 * after the reset, where the fill runs and writes its record.
 	 */
-	ret = submit_long_fill(&s, SVACC_PATH_IOCTL, dst, &c[0]);
+	svacc_desc_memfill(&d, dst, 0x0123456789abcdefULL, LONG_FILL, &c[0]);
+	d.flags |= SVACC_DESC_F_BOF;
+	ret = svacc_ioctl_submit(s.fd, &d, 1, SVACC_WQ_ANY, NULL);
 	ASSERT_TRUE(ret == 0 || ret == -EAGAIN)
 		TH_LOG("submission that halts the device: %d", ret);
 	end = svacc_now_ns() + RECOVERY_S * NS_PER_SEC;
