@@ -252,8 +252,10 @@ struct drm_svacc_wq_release {
  * Sleeps until the record's status is non-zero (woken by completion
  * interrupts: submit with SVACC_DESC_F_RCI), -ETIME after @timeout_ns,
  * -EINTR on a signal, -ECANCELED when @reset_epoch is given and the device
- * was reset since: the record will never be written. Success also consumes
- * the poll() readiness of the file (see Documentation/accel/svacc/uapi.rst).
+ * was reset since: a descriptor the device accepted before that reset was
+ * dropped and its record will never be written (one whose submission
+ * raced the reset may still complete). Success also consumes the poll()
+ * readiness of the file (see Documentation/accel/svacc/uapi.rst).
  */
 struct drm_svacc_wait {
 	__u64 completion_addr;
@@ -285,7 +287,9 @@ struct drm_svacc_wait {
  * @hmm_huge_mappings: driver: 2 MiB device mappings created
  * @hmm_pt_pages: driver: device page-table pages in use now, all contexts
  *
- * Device-wide counts since the driver bound the device.
+ * Device-wide counts since the driver bound the device. They describe
+ * every user's work, so the ioctl needs CAP_PERFMON (or CAP_SYS_ADMIN)
+ * and fails with -EACCES without it.
  */
 struct drm_svacc_counters {
 	__u64 desc_completed;
