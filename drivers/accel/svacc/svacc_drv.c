@@ -8,6 +8,7 @@
  * open files get -ENODEV from then on, tears down every context while the
  * hardware is still there, and only then lets the resources go.
  */
+#include <linux/capability.h>
 #include <linux/module.h>
 #include <linux/pci.h>
 #include <linux/workqueue.h>
@@ -79,6 +80,13 @@ static int svacc_ioctl_get_counters(struct drm_device *drm, void *data,
 	ctx = svacc_ctx_get(file);
 	if (IS_ERR(ctx))
 		return PTR_ERR(ctx);
+	/*
+	 * Device-wide counts show what every other user of the device is
+	 * doing (bytes, faults, invalidations): system-wide performance
+	 * data, which perf gives only to CAP_PERFMON as well.
+	 */
+	if (!perfmon_capable())
+		return -EACCES;
 	if (!drm_dev_enter(drm, &idx))
 		return -ENODEV;
 

@@ -148,6 +148,11 @@ static void print_info_json(const struct svacc *s,
 		json_string(svacc_op_name(n) ?: "UNKNOWN");
 		sep = ",";
 	}
+	if (!c) {
+		/* device-wide counters need CAP_PERFMON */
+		printf("],\"counters\":null}\n");
+		return;
+	}
 	printf("],\"counters\":{");
 	for (k = 0; k < ARRAY_SIZE(counter_names); k++) {
 		memcpy(&v, base + counter_names[k].offset, sizeof(v));
@@ -163,13 +168,13 @@ static int cmd_info(struct svacc *s, const struct opts *o)
 	unsigned int n;
 	int ret;
 
+	ret = svacc_get_counters(s->fd, &c);
+	if (ret && ret != -EACCES) {
+		fprintf(stderr, "svacc: GET_COUNTERS: %s\n", strerror(-ret));
+		return 1;
+	}
 	if (o->json) {
-		ret = svacc_get_counters(s->fd, &c);
-		if (ret) {
-			fprintf(stderr, "svacc: GET_COUNTERS: %s\n", strerror(-ret));
-			return 1;
-		}
-		print_info_json(s, &c);
+		print_info_json(s, ret ? NULL : &c);
 		return 0;
 	}
 	print_device(s);
@@ -187,12 +192,10 @@ static int cmd_info(struct svacc *s, const struct opts *o)
 		if (i->ops & (1ULL << n))
 			printf(" %s", svacc_op_name(n));
 	printf("\n");
-	ret = svacc_get_counters(s->fd, &c);
-	if (ret) {
-		fprintf(stderr, "svacc: GET_COUNTERS: %s\n", strerror(-ret));
-		return 1;
-	}
-	print_counters(&c);
+	if (ret)
+		printf("counters: device-wide, readable with CAP_PERFMON only\n");
+	else
+		print_counters(&c);
 	return 0;
 }
 

@@ -7,7 +7,7 @@
  * mapping is not inherited; two processes at the same virtual addresses
  * see only their own memory; a released portal is revoked (SIGBUS); portal
  * mmap() flags are checked; a claimed WQ cannot be claimed by another
- * process.
+ * process; device-wide counters are for CAP_PERFMON only.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -753,6 +753,51 @@ TEST_F(sec, per_user_limits)
 	chmod(self->s.path, 0600);
 	write_str(PARAM_CTX, old_ctx);
 	write_str(PARAM_WQS, old_wqs);
+}
+
+/*
+ * Device-wide counters describe every user's work: a user without
+ * CAP_PERFMON gets -EACCES from GET_COUNTERS (and keeps everything else),
+ * an administrator reads them.
+ */
+TEST_F(sec, counters_need_perfmon)
+{
+	struct drm_svacc_completion *c = self->rec;
+	struct drm_svacc_counters cnt;
+	int status, fails;
+	pid_t pid;
+
+	ASSERT_EQ(0, chmod(self->s.path, 0666));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		struct svacc own;
+		int ret;
+
+		close(self->s.fd);
+		if (setgid(4244) || setuid(4244))
+			_exit(100);
+		fails = 0;
+		ret = svacc_open(&own, NULL);
+		CHILD_CHECK(fails, ret == 0, "open as user 4244: %d", ret);
+		if (ret)
+			_exit(fails);
+		ret = svacc_get_counters(own.fd, &cnt);
+		CHILD_CHECK(fails, ret == -EACCES,
+			    "GET_COUNTERS without CAP_PERFMON: %d, expected -EACCES", ret);
+		ret = svacc_get_info(own.fd, &own.info);
+		CHILD_CHECK(fails, ret == 0, "GET_INFO: %d", ret);
+		CHILD_CHECK(fails, owner_copy(&own, SVACC_PATH_IOCTL, &c[1]) == 0,
+			    "copy as user 4244");
+		svacc_close(&own);
+		_exit(fails);
+	}
+	ASSERT_EQ(0, wait_child(pid, 60, &status));
+	chmod(self->s.path, 0600);
+	ASSERT_TRUE(WIFEXITED(status)) TH_LOG("child status 0x%x", status);
+	ASSERT_EQ(0, WEXITSTATUS(status)) TH_LOG("failed checks in the child");
+	ASSERT_EQ(0, svacc_get_counters(self->s.fd, &cnt))
+		TH_LOG("GET_COUNTERS as root");
 }
 
 TEST_HARNESS_MAIN
