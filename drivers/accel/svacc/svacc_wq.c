@@ -33,6 +33,16 @@
 /* How long WQ_RELEASE lets the released WQ's queued work run on */
 #define SVACC_RELEASE_DRAIN_MS	10000
 
+/* The portal is mapped as the device has it: the uapi must describe that */
+static_assert(SVACC_PORTAL_MMAP_SIZE == SVACC_PORTAL_PAGE_SIZE);
+static_assert(SVACC_PORTAL_STATUS_OFFSET == SVACC_PORTAL_STATUS);
+static_assert(SVACC_PORTAL_STATUS_CODE == SVACC_SUBMIT_STATUS);
+static_assert(SVACC_SUBMIT_COUNT ==
+	      GENMASK(SVACC_PORTAL_STATUS_COUNT_SHIFT + 15, SVACC_PORTAL_STATUS_COUNT_SHIFT));
+static_assert(SVACC_PORTAL_ACCEPTED == SVACC_SUBMIT_ACCEPTED);
+static_assert(SVACC_PORTAL_RETRY == SVACC_SUBMIT_RETRY);
+static_assert(SVACC_PORTAL_REJECTED == SVACC_SUBMIT_REJECTED);
+
 static loff_t svacc_portal_offset(struct svacc_wq *wq)
 {
 	return (loff_t)(SVACC_PORTAL_PGOFF + wq->idx) << PAGE_SHIFT;

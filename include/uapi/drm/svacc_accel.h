@@ -213,6 +213,36 @@ struct drm_svacc_submit {
 	__u32 flags;
 };
 
+/*
+ * The portal of a claimed WQ, mapped with mmap() at
+ * &drm_svacc_wq_claim.mmap_offset: SVACC_PORTAL_MMAP_SIZE bytes. A
+ * descriptor is written as eight aligned 8-byte stores to offsets 0x00 to
+ * 0x38, offset 0x38 last (the commit); the 32-bit word at
+ * SVACC_PORTAL_STATUS_OFFSET then reads back the commit's status
+ * (SVACC_PORTAL_STATUS_CODE: &enum drm_svacc_portal_status) and, from bit
+ * SVACC_PORTAL_STATUS_COUNT_SHIFT up, the portal's commit count modulo
+ * 2^16 (a device reset starts it again from 0).
+ */
+#define SVACC_PORTAL_MMAP_SIZE			4096
+#define SVACC_PORTAL_STATUS_OFFSET		0x40
+#define SVACC_PORTAL_STATUS_CODE		0xff
+#define SVACC_PORTAL_STATUS_COUNT_SHIFT		16
+
+/**
+ * enum drm_svacc_portal_status - status of a portal commit
+ * @SVACC_PORTAL_ACCEPTED: the descriptor is queued; its record will say
+ *	how it ended
+ * @SVACC_PORTAL_RETRY: the WQ was full: nothing was queued, write the
+ *	descriptor again later
+ * @SVACC_PORTAL_REJECTED: not queued and will not be (torn or misaligned
+ *	stores, the WQ disabled or released, the device restarting)
+ */
+enum drm_svacc_portal_status {
+	SVACC_PORTAL_ACCEPTED = 0,
+	SVACC_PORTAL_RETRY = 1,
+	SVACC_PORTAL_REJECTED = 2,
+};
+
 /**
  * struct drm_svacc_wq_claim - DRM_IOCTL_SVACC_WQ_CLAIM
  * @wq: in: dedicated WQ index or SVACC_WQ_ANY; out: the WQ claimed
@@ -221,9 +251,8 @@ struct drm_svacc_submit {
  *
  * Claims a free dedicated WQ for this context; the kernel programs the
  * context's PASID into it. Writes to the mapped portal submit directly
- * (eight 8-byte stores at offsets 0..0x38, see the hardware spec); the
- * 32-bit word at offset 0x40 reads back the submission status. Released by
- * DRM_IOCTL_SVACC_WQ_RELEASE or at close.
+ * (see SVACC_PORTAL_MMAP_SIZE). Released by DRM_IOCTL_SVACC_WQ_RELEASE or
+ * when the file is released.
  */
 struct drm_svacc_wq_claim {
 	__u32 wq;

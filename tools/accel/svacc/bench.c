@@ -458,12 +458,12 @@ static int portal8_submit(struct svacc *s, const struct drm_svacc_desc *d)
 		portal8_write(s->portal, d);
 		st = svacc_portal_read_status(s->portal);
 		expect = s->commit_count + 1;
-		s->commit_count = st >> 16;
-		if ((uint16_t)(st >> 16) != expect)
+		s->commit_count = st >> SVACC_PORTAL_STATUS_COUNT_SHIFT;
+		if (s->commit_count != expect)
 			return -EPROTO;
-		if ((st & 0xff) == SVACC_SUBMIT_ACCEPTED)
+		if ((st & SVACC_PORTAL_STATUS_CODE) == SVACC_PORTAL_ACCEPTED)
 			return 0;
-		if ((st & 0xff) != SVACC_SUBMIT_RETRY)
+		if ((st & SVACC_PORTAL_STATUS_CODE) != SVACC_PORTAL_RETRY)
 			return -EIO;
 		if (svacc_now_ns() > deadline)
 			return -EAGAIN;

@@ -204,7 +204,7 @@ int svacc_wq_claim(struct svacc *s, uint32_t wq)
 		return -EBUSY;
 	if (ioctl(s->fd, DRM_IOCTL_SVACC_WQ_CLAIM, &claim))
 		return -errno;
-	p = mmap(NULL, SVACC_PORTAL_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
+	p = mmap(NULL, SVACC_PORTAL_MMAP_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
 		 s->fd, claim.mmap_offset);
 	if (p == MAP_FAILED) {
 		int err = -errno;
@@ -217,7 +217,8 @@ int svacc_wq_claim(struct svacc *s, uint32_t wq)
 	s->wq_size = claim.size;
 	s->mmap_offset = claim.mmap_offset;
 	s->portal = p;
-	s->commit_count = svacc_portal_read_status(s->portal) >> 16;
+	s->commit_count = svacc_portal_read_status(s->portal) >>
+			  SVACC_PORTAL_STATUS_COUNT_SHIFT;
 	if (!svacc_get_info(s->fd, &s->info))
 		s->commit_epoch = s->info.reset_epoch;
 	return 0;
@@ -230,7 +231,7 @@ int svacc_wq_release(struct svacc *s)
 
 	if (!s->portal)
 		return -ENXIO;
-	munmap(s->portal, SVACC_PORTAL_SIZE);
+	munmap(s->portal, SVACC_PORTAL_MMAP_SIZE);
 	s->portal = NULL;
 	if (ioctl(s->fd, DRM_IOCTL_SVACC_WQ_RELEASE, &rel))
 		ret = -errno;
@@ -276,7 +277,7 @@ void svacc_portal_write(void *portal, const struct drm_svacc_desc *d)
 
 uint32_t svacc_portal_read_status(void *portal)
 {
-	uint32_t *st = (uint32_t *)((uint8_t *)portal + SVACC_PORTAL_STATUS);
+	uint32_t *st = (uint32_t *)((uint8_t *)portal + SVACC_PORTAL_STATUS_OFFSET);
 
 	return __atomic_load_n(st, __ATOMIC_SEQ_CST);
 }
@@ -292,7 +293,7 @@ uint32_t svacc_portal_read_status(void *portal)
  * status is ours if ours is the first commit since the reset; with none
  * counted, the reset came after the commit and dropped it.
  *
- * Return: SVACC_SUBMIT_ACCEPTED, _RETRY or _REJECTED; -ENXIO without a
+ * Return: SVACC_PORTAL_ACCEPTED, _RETRY or _REJECTED; -ENXIO without a
  * portal; -ECANCELED when a device reset dropped the commit; -EPROTO when
  * the commit count shows the status is not ours.
  */
@@ -305,17 +306,17 @@ int svacc_portal_try(struct svacc *s, const struct drm_svacc_desc *d)
 		return -ENXIO;
 	svacc_portal_write(s->portal, d);
 	st = svacc_portal_read_status(s->portal);
-	count = st >> 16;
+	count = st >> SVACC_PORTAL_STATUS_COUNT_SHIFT;
 	expect = s->commit_count + 1;
 	s->commit_count = count;
 	if (count == expect)
-		return st & 0xff;
+		return st & SVACC_PORTAL_STATUS_CODE;
 	if (svacc_get_info(s->fd, &s->info) || s->info.reset_epoch == s->commit_epoch)
 		return -EPROTO;
 	s->commit_epoch = s->info.reset_epoch;
 	if (count == 0)
 		return -ECANCELED;
-	return count == 1 ? (int)(st & 0xff) : -EPROTO;
+	return count == 1 ? (int)(st & SVACC_PORTAL_STATUS_CODE) : -EPROTO;
 }
 
 static void backoff(unsigned int attempt)
@@ -346,9 +347,9 @@ int svacc_portal_submit(struct svacc *s, const struct drm_svacc_desc *d)
 		st = svacc_portal_try(s, d);
 		if (st < 0)
 			return st;
-		if (st == SVACC_SUBMIT_ACCEPTED)
+		if (st == SVACC_PORTAL_ACCEPTED)
 			return 0;
-		if (st != SVACC_SUBMIT_RETRY)
+		if (st != SVACC_PORTAL_RETRY)
 			return -EIO;
 		s->retries++;
 		if (svacc_now_ns() > deadline)

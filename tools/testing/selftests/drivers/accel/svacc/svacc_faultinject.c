@@ -485,7 +485,7 @@ static int wq_claim_map(struct svacc *s, struct life *l)
 		life_stop(l, "WQ claim", -errno);
 		return -1;
 	}
-	p = mmap(NULL, SVACC_PORTAL_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
+	p = mmap(NULL, SVACC_PORTAL_MMAP_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
 		 s->fd, claim.mmap_offset);
 	if (p == MAP_FAILED) {
 		life_stop(l, "portal mmap", -errno);
@@ -497,7 +497,7 @@ static int wq_claim_map(struct svacc *s, struct life *l)
 	s->wq_size = claim.size;
 	s->mmap_offset = claim.mmap_offset;
 	s->portal = p;
-	s->commit_count = svacc_portal_read_status(p) >> 16;
+	s->commit_count = svacc_portal_read_status(p) >> SVACC_PORTAL_STATUS_COUNT_SHIFT;
 	return 0;
 }
 

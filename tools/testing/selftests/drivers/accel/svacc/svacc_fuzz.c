@@ -1324,7 +1324,8 @@ static int portal_claim(struct fz *f)
 	f->pm.revoked = false;
 	f->pm.wq = f->s.wq;
 	f->pm.offset = f->s.mmap_offset;
-	f->pm.count = svacc_portal_read_status(f->pm.addr) >> 16;
+	f->pm.count = svacc_portal_read_status(f->pm.addr) >>
+		      SVACC_PORTAL_STATUS_COUNT_SHIFT;
 	pm_reset_model(f);
 	return 0;
 }
@@ -1338,35 +1339,35 @@ static void portal_after_commit(struct fz *f, bool unknown, uint8_t mask)
 {
 	uint32_t st = svacc_portal_read_status(f->pm.addr);
 	uint16_t expect = f->pm.count + 1;
-	unsigned int status = st & 0xff;
+	unsigned int status = st & SVACC_PORTAL_STATUS_CODE;
 	struct drm_svacc_desc d;
 	int slot = f->pm.qslot[1], i;
 
 	f->portal_commits++;
 	f->submissions++;
-	f->pm.count = st >> 16;
+	f->pm.count = st >> SVACC_PORTAL_STATUS_COUNT_SHIFT;
 	memcpy(&d, f->pm.q, sizeof(d));
 	if ((uint16_t)(st >> 16) != expect)
 		fail(f, "portal commit count %u, expected %u", st >> 16, expect);
-	else if (!unknown && mask != 0xff && status != SVACC_SUBMIT_REJECTED)
+	else if (!unknown && mask != 0xff && status != SVACC_PORTAL_REJECTED)
 		fail(f, "torn portal commit (mask %#x): status %u, expected REJECTED",
 		     mask, status);
-	else if (!unknown && mask == 0xff && status == SVACC_SUBMIT_REJECTED)
+	else if (!unknown && mask == 0xff && status == SVACC_PORTAL_REJECTED)
 		fail(f, "complete portal commit: REJECTED");
-	else if (status > SVACC_SUBMIT_REJECTED)
+	else if (status > SVACC_PORTAL_REJECTED)
 		fail(f, "portal status %u", status);
 	for (i = 0; i < 8; i++)
 		if (i != 1 && f->pm.qslot[i] >= 0)
 			slot_never(f, f->pm.qslot[i], "portal staging cleared");
 	if (slot >= 0) {
 		if (f->pend[slot].batch) {
-			track_batch(f, slot, &d, status == SVACC_SUBMIT_ACCEPTED, true);
-		} else if (status == SVACC_SUBMIT_ACCEPTED &&
+			track_batch(f, slot, &d, status == SVACC_PORTAL_ACCEPTED, true);
+		} else if (status == SVACC_PORTAL_ACCEPTED &&
 			   d.completion_addr == slot_addr(f, slot)) {
 			track(f, slot, &d, false, true);
 		} else {
-			slot_never(f, slot, status == SVACC_SUBMIT_RETRY ? "portal RETRY" :
-				   status == SVACC_SUBMIT_REJECTED ? "portal REJECTED" :
+			slot_never(f, slot, status == SVACC_PORTAL_RETRY ? "portal RETRY" :
+				   status == SVACC_PORTAL_REJECTED ? "portal REJECTED" :
 				   "portal commit of other data");
 		}
 	}
@@ -1407,9 +1408,10 @@ static void portal_bad_store(struct fz *f)
 	mmio_write(p + rng_below(&f->r, STAGE_BYTES), rng_next(&f->r), 1);
 	pm_reset_model(f);
 	f->pm.unknown = false;
-	if ((svacc_portal_read_status(f->pm.addr) & 0xff) != SVACC_SUBMIT_REJECTED)
+	if ((svacc_portal_read_status(f->pm.addr) & SVACC_PORTAL_STATUS_CODE) !=
+	    SVACC_PORTAL_REJECTED)
 		fail(f, "a 1-byte portal store: status %u, expected REJECTED",
-		     svacc_portal_read_status(f->pm.addr) & 0xff);
+		     svacc_portal_read_status(f->pm.addr) & SVACC_PORTAL_STATUS_CODE);
 }
 
 /* Submit one generated descriptor through the portal, in one of several ways */
@@ -1506,7 +1508,7 @@ static void act_portal_raw(struct fz *f)
 	if (rng_pct(&f->r, 70))
 		off = rng_below(&f->r, STAGE_BYTES / size) * size;	/* aligned, staging */
 	else
-		off = rng_below(&f->r, SVACC_PORTAL_SIZE - size + 1);
+		off = rng_below(&f->r, SVACC_PORTAL_MMAP_SIZE - size + 1);
 	for (i = 0; i < 4; i++)
 		q[i] = rng_pct(&f->r, 50) ? rng_next(&f->r) : 0;
 	if (rng_pct(&f->r, 20)) {
@@ -1582,7 +1584,7 @@ static void act_portal_raw(struct fz *f)
 
 		if (split) {
 			if ((uint16_t)(st >> 16) != f->pm.count) {
-				f->pm.count = st >> 16;
+				f->pm.count = st >> SVACC_PORTAL_STATUS_COUNT_SHIFT;
 				f->portal_commits++;
 			}
 			pm_reset_model(f);
@@ -1590,9 +1592,9 @@ static void act_portal_raw(struct fz *f)
 		}
 		if ((uint16_t)(st >> 16) != f->pm.count)
 			fail(f, "bad portal store %u@%#x advanced the commit count", size, off);
-		else if ((st & 0xff) != SVACC_SUBMIT_REJECTED)
+		else if ((st & SVACC_PORTAL_STATUS_CODE) != SVACC_PORTAL_REJECTED)
 			fail(f, "bad portal store %u@%#x: status %u, expected REJECTED",
-			     size, off, st & 0xff);
+			     size, off, st & SVACC_PORTAL_STATUS_CODE);
 		pm_reset_model(f);
 		f->pm.unknown = false;
 		return;
@@ -1641,7 +1643,7 @@ static void act_portal_map(struct fz *f)
 		note(f, "store to the revoked portal");
 		if (store_signal((uint64_t *)f->pm.addr + 8, 0) != SIGBUS)
 			fail(f, "a store to a released WQ's portal did not raise SIGBUS");
-		munmap(f->pm.addr, SVACC_PORTAL_SIZE);
+		munmap(f->pm.addr, SVACC_PORTAL_MMAP_SIZE);
 		f->pm.addr = NULL;
 		f->s.portal = NULL;
 		return;
@@ -1651,8 +1653,8 @@ static void act_portal_map(struct fz *f)
 	switch (k) {
 	case 0:		/* unmap and map again: the staging lives in the device */
 		note(f, "portal remap");
-		munmap(f->pm.addr, SVACC_PORTAL_SIZE);
-		p = mmap(NULL, SVACC_PORTAL_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
+		munmap(f->pm.addr, SVACC_PORTAL_MMAP_SIZE);
+		p = mmap(NULL, SVACC_PORTAL_MMAP_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
 			 f->s.fd, f->pm.offset);
 		ret = p == MAP_FAILED ? -errno : 0;
 		if (ret)
@@ -1663,20 +1665,21 @@ static void act_portal_map(struct fz *f)
 		return;
 	case 1:		/* read-only: a store raises SIGSEGV */
 		note(f, "portal mprotect RO, store");
-		if (mprotect(f->pm.addr, SVACC_PORTAL_SIZE, PROT_READ))
+		if (mprotect(f->pm.addr, SVACC_PORTAL_MMAP_SIZE, PROT_READ))
 			fail(f, "mprotect(PROT_READ) of the portal: %d", -errno);
 		if (store_signal((uint64_t *)f->pm.addr + 7, 0) != SIGSEGV)
 			fail(f, "a store to a read-only portal mapping did not raise SIGSEGV");
-		if (mprotect(f->pm.addr, SVACC_PORTAL_SIZE, PROT_READ | PROT_WRITE))
+		if (mprotect(f->pm.addr, SVACC_PORTAL_MMAP_SIZE, PROT_READ | PROT_WRITE))
 			fail(f, "mprotect back to RW: %d", -errno);
 		return;
 	case 2:		/* never executable */
-		ret = mprotect(f->pm.addr, SVACC_PORTAL_SIZE, PROT_READ | PROT_EXEC) ? -errno : 0;
+		ret = mprotect(f->pm.addr, SVACC_PORTAL_MMAP_SIZE,
+			       PROT_READ | PROT_EXEC) ? -errno : 0;
 		note(f, "portal mprotect EXEC: %d", ret);
 		if (ret != -EACCES)
 			fail(f, "mprotect(PROT_EXEC) of the portal: %d, expected -EACCES", ret);
 		if (!ret)
-			mprotect(f->pm.addr, SVACC_PORTAL_SIZE, PROT_READ | PROT_WRITE);
+			mprotect(f->pm.addr, SVACC_PORTAL_MMAP_SIZE, PROT_READ | PROT_WRITE);
 		return;
 	case 3:		/* release: the mapping is revoked */
 		note(f, "WQ release");

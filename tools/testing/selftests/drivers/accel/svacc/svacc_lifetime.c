@@ -372,7 +372,7 @@ TEST_F(life, mapped_portal_outlives_close)
 	claim.wq = wq;
 	ASSERT_EQ(-1, ioctl(t.fd, DRM_IOCTL_SVACC_WQ_CLAIM, &claim));
 	ASSERT_EQ(EBUSY, errno) TH_LOG("WQ of a context still mapped");
-	ASSERT_EQ(0, munmap(portal, SVACC_PORTAL_SIZE));
+	ASSERT_EQ(0, munmap(portal, SVACC_PORTAL_MMAP_SIZE));
 	memset(&claim, 0, sizeof(claim));
 	claim.wq = wq;
 	ASSERT_EQ(0, ioctl(t.fd, DRM_IOCTL_SVACC_WQ_CLAIM, &claim))
@@ -452,7 +452,7 @@ TEST_F(life, open_close_loop)
 			if (i % 20 == 0) {
 				/* close with the portal still mapped */
 				close(s.fd);
-				ASSERT_EQ(0, munmap(s.portal, SVACC_PORTAL_SIZE));
+				ASSERT_EQ(0, munmap(s.portal, SVACC_PORTAL_MMAP_SIZE));
 				continue;
 			}
 		}
@@ -562,7 +562,7 @@ TEST_F_TIMEOUT(life, remove_with_open_file, 300)
 	ret = svacc_wait_ioctl(s.fd, b.rec, 0, NULL);
 	EXPECT_TRUE(ret == -ENODEV || (ret == 0 && svacc_status(b.rec)))
 		TH_LOG("WAIT after removal: %d", ret);
-	p = mmap(NULL, SVACC_PORTAL_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
+	p = mmap(NULL, SVACC_PORTAL_MMAP_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
 		 s.fd, s.mmap_offset);
 	EXPECT_EQ(MAP_FAILED, p);
 	EXPECT_EQ(ENODEV, errno);
@@ -582,7 +582,7 @@ TEST_F_TIMEOUT(life, remove_with_open_file, 300)
 	EXPECT_EQ(SIGBUS, __atomic_load_n(&sig_seen, __ATOMIC_SEQ_CST))
 		TH_LOG("store to the portal of a removed device");
 
-	munmap(s.portal, SVACC_PORTAL_SIZE);
+	munmap(s.portal, SVACC_PORTAL_MMAP_SIZE);
 	close(s.fd);
 	blocker_free(&b);
 

@@ -141,13 +141,13 @@ static void check_gone(struct shared *sh, int id, struct svacc *s,
 	ret = svacc_wait_ioctl(s->fd, c, NS_PER_SEC, &status);
 	if (ret != -ENODEV)
 		fail_note(&sh->log, "worker %d: WAIT after removal: %d", id, ret);
-	p = mmap(NULL, SVACC_PORTAL_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
+	p = mmap(NULL, SVACC_PORTAL_MMAP_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
 		 s->fd, s->portal ? s->mmap_offset : 0x100000UL * PAGE);
 	ret = p == MAP_FAILED ? -errno : 0;
 	if (ret != -ENODEV)
 		fail_note(&sh->log, "worker %d: mmap after removal: %d", id, ret);
 	if (p != MAP_FAILED)
-		munmap(p, SVACC_PORTAL_SIZE);
+		munmap(p, SVACC_PORTAL_MMAP_SIZE);
 	ret = poll(&pfd, 1, 0);
 	if (ret != 1 || (pfd.revents & (POLLERR | POLLHUP)) != (POLLERR | POLLHUP))
 		fail_note(&sh->log, "worker %d: poll after removal: %d revents %#x",
@@ -257,7 +257,7 @@ gone:
 					 __ATOMIC_SEQ_CST);
 		}
 		if (s.portal)
-			munmap(s.portal, SVACC_PORTAL_SIZE);
+			munmap(s.portal, SVACC_PORTAL_MMAP_SIZE);
 		s.portal = NULL;
 		close(s.fd);
 	}

@@ -104,12 +104,12 @@ static int foreign_checks(int fd, uint64_t mmap_offset,
 	CHILD_CHECK(fails, ret == -EPERM, "WAIT: %d, expected -EPERM", ret);
 	ret = svacc_get_counters(fd, &cnt);
 	CHILD_CHECK(fails, ret == -EPERM, "GET_COUNTERS: %d, expected -EPERM", ret);
-	p = mmap(NULL, SVACC_PORTAL_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
+	p = mmap(NULL, SVACC_PORTAL_MMAP_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
 		 fd, mmap_offset);
 	ret = p == MAP_FAILED ? -errno : 0;
 	CHILD_CHECK(fails, ret == -EPERM, "mmap of the portal: %d, expected -EPERM", ret);
 	if (p != MAP_FAILED)
-		munmap(p, SVACC_PORTAL_SIZE);
+		munmap(p, SVACC_PORTAL_MMAP_SIZE);
 	ret = poll(&pfd, 1, 0);
 	CHILD_CHECK(fails, ret == 1 && (pfd.revents & POLLERR),
 		    "poll: %d revents 0x%x, expected POLLERR", ret, pfd.revents);
@@ -348,7 +348,7 @@ TEST_F(sec, release_revokes_portal)
 	ASSERT_EQ(SIGBUS, __atomic_load_n(&sig_seen, __ATOMIC_SEQ_CST))
 		TH_LOG("store to a released portal: signal %d",
 		       __atomic_load_n(&sig_seen, __ATOMIC_SEQ_CST));
-	munmap(self->s.portal, SVACC_PORTAL_SIZE);
+	munmap(self->s.portal, SVACC_PORTAL_MMAP_SIZE);
 	self->s.portal = NULL;
 	self->s.wq = -1;
 }
@@ -360,19 +360,19 @@ TEST_F(sec, portal_mmap_checks)
 	const int fd = self->s.fd;
 	void *p;
 
-	p = mmap(NULL, SVACC_PORTAL_SIZE, PROT_READ | PROT_WRITE | PROT_EXEC,
+	p = mmap(NULL, SVACC_PORTAL_MMAP_SIZE, PROT_READ | PROT_WRITE | PROT_EXEC,
 		 MAP_SHARED, fd, off);
 	EXPECT_EQ(MAP_FAILED, p) TH_LOG("executable portal mapping");
-	p = mmap(NULL, 2 * SVACC_PORTAL_SIZE, PROT_READ | PROT_WRITE,
+	p = mmap(NULL, 2 * SVACC_PORTAL_MMAP_SIZE, PROT_READ | PROT_WRITE,
 		 MAP_SHARED, fd, off);
 	EXPECT_EQ(MAP_FAILED, p) TH_LOG("two-page portal mapping");
-	p = mmap(NULL, SVACC_PORTAL_SIZE, PROT_READ | PROT_WRITE,
+	p = mmap(NULL, SVACC_PORTAL_MMAP_SIZE, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE, fd, off);
 	EXPECT_EQ(MAP_FAILED, p) TH_LOG("private portal mapping");
-	p = mmap(NULL, SVACC_PORTAL_SIZE, PROT_READ | PROT_WRITE,
-		 MAP_SHARED, fd, off + 64 * SVACC_PORTAL_SIZE);
+	p = mmap(NULL, SVACC_PORTAL_MMAP_SIZE, PROT_READ | PROT_WRITE,
+		 MAP_SHARED, fd, off + 64 * SVACC_PORTAL_MMAP_SIZE);
 	EXPECT_EQ(MAP_FAILED, p) TH_LOG("mapping at an unclaimed offset");
-	p = mremap(self->s.portal, SVACC_PORTAL_SIZE, 2 * SVACC_PORTAL_SIZE,
+	p = mremap(self->s.portal, SVACC_PORTAL_MMAP_SIZE, 2 * SVACC_PORTAL_MMAP_SIZE,
 		   MREMAP_MAYMOVE);
 	EXPECT_EQ(MAP_FAILED, p) TH_LOG("the portal mapping grew");
 	ASSERT_EQ(0, owner_copy(&self->s, SVACC_PATH_PORTAL, self->rec));
@@ -462,7 +462,7 @@ TEST_F(sec, release_during_mmap_revokes)
 	rel.wq = claim.wq;
 	rel.ret = 1;
 	ASSERT_EQ(0, pthread_create(&thr, NULL, release_after_100ms, &rel));
-	p = mmap(NULL, SVACC_PORTAL_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
+	p = mmap(NULL, SVACC_PORTAL_MMAP_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
 		 t.fd, claim.mmap_offset);
 	pthread_join(thr, NULL);
 	write_str(delay, "0");
@@ -472,7 +472,7 @@ TEST_F(sec, release_during_mmap_revokes)
 		EXPECT_EQ(SIGBUS, sig)
 			TH_LOG("a portal mapped across WQ_RELEASE reaches the device (signal %d)",
 			       sig);
-		munmap(p, SVACC_PORTAL_SIZE);
+		munmap(p, SVACC_PORTAL_MMAP_SIZE);
 	}
 	svacc_close(&t);
 }
@@ -500,7 +500,8 @@ TEST_F(sec, staging_cleared_between_owners)
 	ASSERT_EQ(0, svacc_open(&t, NULL));
 	ASSERT_EQ(0, svacc_wq_claim(&t, wq)) TH_LOG("claim of WQ %u", wq);
 	__atomic_store_n((uint64_t *)t.portal + 7, q[7], __ATOMIC_SEQ_CST);
-	ASSERT_EQ((uint32_t)SVACC_SUBMIT_REJECTED, svacc_portal_read_status(t.portal) & 0xff)
+	ASSERT_EQ((uint32_t)SVACC_PORTAL_REJECTED,
+		  svacc_portal_read_status(t.portal) & SVACC_PORTAL_STATUS_CODE)
 		TH_LOG("a commit alone submitted the previous owner's staged descriptor");
 	svacc_close(&t);
 }

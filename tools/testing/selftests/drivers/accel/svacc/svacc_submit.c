@@ -397,12 +397,12 @@ TEST_F(submit, portal_torn_rejected)
 		if (k != 3)
 			__atomic_store_n(&p[k], q[k], __ATOMIC_SEQ_CST);
 	st32 = svacc_portal_read_status(p);
-	ASSERT_EQ((uint32_t)SVACC_SUBMIT_REJECTED, st32 & 0xff)
+	ASSERT_EQ((uint32_t)SVACC_PORTAL_REJECTED, st32 & SVACC_PORTAL_STATUS_CODE)
 		TH_LOG("torn commit: SUBMIT_STATUS 0x%08x", st32);
 
 	__atomic_store_n((uint32_t *)p, 0x1234u, __ATOMIC_SEQ_CST);
 	st32 = svacc_portal_read_status(p);
-	ASSERT_EQ((uint32_t)SVACC_SUBMIT_REJECTED, st32 & 0xff)
+	ASSERT_EQ((uint32_t)SVACC_PORTAL_REJECTED, st32 & SVACC_PORTAL_STATUS_CODE)
 		TH_LOG("4-byte store: SUBMIT_STATUS 0x%08x", st32);
 	self->s.commit_count = svacc_portal_read_status(p) >> 16;
 
@@ -496,11 +496,11 @@ TEST_F_TIMEOUT(submit, portal_full_retry, 300)
 	svacc_desc_nop(&nop, NULL);
 	while (accepted <= self->s.wq_size) {
 		st = svacc_portal_try(&self->s, &nop);
-		if (st != SVACC_SUBMIT_ACCEPTED)
+		if (st != SVACC_PORTAL_ACCEPTED)
 			break;
 		accepted++;
 	}
-	ASSERT_EQ(SVACC_SUBMIT_RETRY, st)
+	ASSERT_EQ(SVACC_PORTAL_RETRY, st)
 		TH_LOG("after %u NOPs into a WQ of depth %u: %d", accepted,
 		       self->s.wq_size, st);
 	ASSERT_GT(self->s.wq_size, accepted)
@@ -785,7 +785,7 @@ TEST_F_TIMEOUT(submit, release_completes_queued_work, 300)
 	ASSERT_EQ(0, blocker_init(&b, BLOCKER_SIZE));
 	ASSERT_EQ(0, svacc_portal_submit(&self->s, &b.desc));
 	rel.wq = self->s.wq;
-	munmap(self->s.portal, SVACC_PORTAL_SIZE);
+	munmap(self->s.portal, SVACC_PORTAL_MMAP_SIZE);
 	self->s.portal = NULL;
 	ASSERT_EQ(0, ioctl(self->s.fd, DRM_IOCTL_SVACC_WQ_RELEASE, &rel))
 		TH_LOG("WQ_RELEASE: %s", strerror(errno));
