@@ -38,6 +38,12 @@ void svacc_hw_stop(struct svacc_device *sdev)
 	unsigned long flags;
 	unsigned int i;
 
+	/*
+	 * Stopped first: a submitter that finds its commit dropped or
+	 * rejected by the reset below knows why (svacc_wq_submit()); the
+	 * MMIO write orders the store before the reset.
+	 */
+	WRITE_ONCE(sdev->stopped, true);
 	spin_lock_irqsave(&sdev->reset_lock, flags);
 	writel(1, sdev->regs + SVACC_RESET);
 	/* The reset is complete once the write is: flush it. */
@@ -95,6 +101,13 @@ static void svacc_hw_restart(struct svacc_device *sdev)
 			dev_err(svacc_dev(sdev), "wq%u: claim not restored (%d)\n", i, ret);
 	}
 	WRITE_ONCE(sdev->stopped, false);
+	/*
+	 * The shared WQs took work as soon as they were enabled above, and a
+	 * fault it raised since found the fault work refusing to read the
+	 * queue of a stopped device: look at the queue again now.
+	 */
+	if (sdev->xlate->fault_irq)
+		sdev->xlate->fault_irq(sdev, 0);
 	dev_info(svacc_dev(sdev), "device reset and restarted (reset epoch %d)\n",
 		 atomic_read(&sdev->reset_epoch));
 }

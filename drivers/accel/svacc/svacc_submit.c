@@ -142,9 +142,10 @@ static bool svacc_reset_since(struct svacc_device *sdev, int epoch)
 /*
  * Submit up to @count descriptors to a shared WQ in order; stop at the
  * first one not accepted. Returns the number accepted, -EAGAIN when the
- * WQ was full for the first one or the device was reset under it, -EIO
- * when it was rejected or disabled, and with @try, -EBUSY when another CPU
- * is writing the WQ's portal.
+ * WQ was full for the first one, -ECANCELED when the device halted or was
+ * stopped for a reset under it (nothing of this call is queued anywhere),
+ * -EIO when it was rejected or disabled, and with @try, -EBUSY when
+ * another CPU is writing the WQ's portal.
  */
 static int svacc_wq_submit(struct svacc_wq *wq, struct svacc_ctx *ctx,
 			   const struct drm_svacc_desc *descs, unsigned int count,
@@ -154,6 +155,7 @@ static int svacc_wq_submit(struct svacc_wq *wq, struct svacc_ctx *ctx,
 	unsigned int n = 0;
 	u32 sts, status = SVACC_SUBMIT_ACCEPTED;
 	int epoch, ret = 0;
+	bool reset = false;
 	u16 commits;
 
 	if (!try)
@@ -182,13 +184,16 @@ static int svacc_wq_submit(struct svacc_wq *wq, struct svacc_ctx *ctx,
 		commits++;
 		wq->pcommits = FIELD_GET(SVACC_SUBMIT_COUNT, sts);
 		status = FIELD_GET(SVACC_SUBMIT_STATUS, sts);
-		if (wq->pcommits != commits && svacc_reset_since(sdev, epoch)) {
+		if ((wq->pcommits != commits || status != SVACC_SUBMIT_ACCEPTED) &&
+		    (READ_ONCE(sdev->stopped) || svacc_reset_since(sdev, epoch))) {
 			/*
-			 * A reset (halt, timeout, FLR) under this commit: it
-			 * was dropped with the rest; submit again once the
-			 * device is back (uapi.rst, "Device resets").
+			 * A reset (halt, timeout, FLR) under this commit, or
+			 * one under way since before it (svacc_hw_stop() sets
+			 * stopped before it resets the device): dropped with
+			 * the rest; submit again once the device is back
+			 * (uapi.rst, "Device resets").
 			 */
-			status = SVACC_SUBMIT_RETRY;
+			reset = true;
 		} else if (wq->pcommits != commits) {
 			/* Not our commit's status: nobody else may use this portal. */
 			dev_warn_ratelimited(svacc_dev(sdev), "wq%u: portal commit count %u, expected %u\n",
@@ -197,8 +202,10 @@ static int svacc_wq_submit(struct svacc_wq *wq, struct svacc_ctx *ctx,
 		} else if (status == SVACC_SUBMIT_REJECTED &&
 			   (readl(sdev->regs + SVACC_GENSTS) & SVACC_GENSTS_HALTED)) {
 			/* halted: the misc interrupt's reset is on its way */
-			status = SVACC_SUBMIT_RETRY;
+			reset = true;
 		}
+		if (reset)
+			status = SVACC_SUBMIT_RETRY;
 		trace_svacc_submit(sdev, wq->idx, ctx->pasid, descs[n].opcode,
 				   descs[n].flags, descs[n].size, status);
 		if (status != SVACC_SUBMIT_ACCEPTED)
@@ -210,6 +217,8 @@ out:
 		return ret;
 	if (n)
 		return n;
+	if (reset)
+		return -ECANCELED;
 	return status == SVACC_SUBMIT_RETRY ? -EAGAIN : -EIO;
 }
 
@@ -252,6 +261,14 @@ static int svacc_submit_any(struct svacc_ctx *ctx, const struct drm_svacc_desc *
 				ctx->next_wq = w + 1;
 				return r;
 			}
+			/*
+			 * The device is being reset: not on another WQ either.
+			 * Once it is back, a commit there would run these
+			 * descriptors after the reset although the caller read
+			 * the epoch before it.
+			 */
+			if (r == -ECANCELED)
+				return -EAGAIN;
 			/* -EBUSY is not an answer: the last pass waits */
 			if (r == -EBUSY)
 				busy = true;
@@ -312,6 +329,8 @@ int svacc_ioctl_submit(struct drm_device *drm, void *data, struct drm_file *file
 	else
 		ret = -EINVAL;
 	drm_dev_exit(idx);
+	if (ret == -ECANCELED)
+		ret = -EAGAIN;
 
 	if (ret > 0) {
 		args->accepted = ret;
