@@ -371,6 +371,14 @@ static void reset_worker(struct reset_shared *sh, int id, uint64_t seed)
 			if (!failure_allowed(sh, &s, epoch, t0))
 				fail_note(&sh->log, "worker %d: %s submission, no reset: %d",
 					  id, s.path_kind ? "portal" : "ioctl", ret);
+			/*
+			 * While the device restarts the ioctl says -EAGAIN,
+			 * which the library retries for 10 s: no other errno.
+			 */
+			else if (s.path_kind == SVACC_PATH_IOCTL && ret != -EAGAIN)
+				fail_note(&sh->log,
+					  "worker %d: ioctl submission across a reset: %d, expected -EAGAIN",
+					  id, ret);
 			goto next;
 		}
 		raced = epoch_of(&s) != epoch;
