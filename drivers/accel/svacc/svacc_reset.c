@@ -57,6 +57,7 @@ void svacc_hw_stop(struct svacc_device *sdev)
 		wq->hw_enabled = false;
 		spin_unlock(&wq->portal_lock);
 	}
+	/* Again: a restart that ended since the first store cleared it. */
 	WRITE_ONCE(sdev->stopped, true);
 	wake_up_all(&sdev->compl_wait);
 	if (!READ_ONCE(sdev->in_flr))

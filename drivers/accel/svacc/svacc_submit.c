@@ -268,7 +268,7 @@ static int svacc_submit_any(struct svacc_ctx *ctx, const struct drm_svacc_desc *
 			 * the epoch before it.
 			 */
 			if (r == -ECANCELED)
-				return -EAGAIN;
+				return r;
 			/* -EBUSY is not an answer: the last pass waits */
 			if (r == -EBUSY)
 				busy = true;
@@ -329,6 +329,7 @@ int svacc_ioctl_submit(struct drm_device *drm, void *data, struct drm_file *file
 	else
 		ret = -EINVAL;
 	drm_dev_exit(idx);
+	/* dropped by a reset: to the caller, submit again later */
 	if (ret == -ECANCELED)
 		ret = -EAGAIN;
 
