@@ -169,13 +169,20 @@ TEST_F_TIMEOUT(reset, flr_idle_context_survives, 300)
  */
 #define LONG_FILL	(256 * SZ_1M)
 
+/* A fill of LONG_FILL bytes at @dst, blocking on faults, recorded in @c */
+static void long_fill_desc(struct drm_svacc_desc *d, void *dst,
+			   struct drm_svacc_completion *c)
+{
+	svacc_desc_memfill(d, dst, 0x0123456789abcdefULL, LONG_FILL, c);
+	d->flags |= SVACC_DESC_F_BOF;
+}
+
 static int submit_long_fill(struct svacc *s, enum svacc_path path,
 			    void *dst, struct drm_svacc_completion *c)
 {
 	struct drm_svacc_desc d;
 
-	svacc_desc_memfill(&d, dst, 0x0123456789abcdefULL, LONG_FILL, c);
-	d.flags |= SVACC_DESC_F_BOF;
+	long_fill_desc(&d, dst, c);
 	s->path_kind = path;
 	return svacc_submit(s, &d, 1);
 }
@@ -713,8 +720,7 @@ TEST_F_TIMEOUT(reset, halt_recovery, 300)
 	 * SUBMIT call, not the library's retry loop: a retry would land
 	 * after the reset, where the fill runs and writes its record.
 	 */
-	svacc_desc_memfill(&d, dst, 0x0123456789abcdefULL, LONG_FILL, &c[0]);
-	d.flags |= SVACC_DESC_F_BOF;
+	long_fill_desc(&d, dst, &c[0]);
 	ret = svacc_ioctl_submit(s.fd, &d, 1, SVACC_WQ_ANY, NULL);
 	ASSERT_TRUE(ret == 0 || ret == -EAGAIN)
 		TH_LOG("submission that halts the device: %d", ret);
