@@ -48,7 +48,7 @@ vm: setup
 	@if [ -n "$$SVACC_VM_CMD" ]; then $(H)/vm.sh "$(MODE)" cmd "$$SVACC_VM_CMD"; else $(H)/vm.sh "$(MODE)" shell; fi
 
 # Device, driver and emulator figures: out/bench/results.csv, table.txt,
-# bench.png; see Documentation/accel/svacc/bench.rst. Not part of make check.
+# bench.png; see tools/accel/svacc/bench.rst. Not part of make check.
 bench: setup
 	@$(H)/bench.sh
 

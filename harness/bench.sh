@@ -17,7 +17,7 @@
 # to both sides. SVACC_BENCH_REUSE=1 rebuilds table and plot from the logs of
 # the last run. A mode that fails to boot or run, or whose kernel log holds
 # a splat (harness/splat-scan.sh), is reported and the others go on.
-# Definitions: Documentation/accel/svacc/bench.rst.
+# Definitions: tools/accel/svacc/bench.rst.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -151,7 +151,7 @@ rm -f "$rows"
 # 4. The table: figures with goals, then the others by kind. Goals are
 # goals, not assertions. Scope "hmm": judged only where the device runs in
 # DEVPT mode with the HMM mirror. Kind: whether a figure carries over to
-# hardware (Documentation/accel/svacc/bench.rst, "Kinds of figures").
+# hardware (tools/accel/svacc/bench.rst, "Kinds of figures").
 awk -F, -v modes="$modes" '
 	BEGIN {
 		ns = split("\

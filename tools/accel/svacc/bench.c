@@ -4,7 +4,7 @@
  *
  * Prints CSV rows "figure,mode,value,unit,samples,min,max" on stdout and
  * nothing else; progress and raw timings go to stderr. Every figure is
- * defined in Documentation/accel/svacc/bench.rst. In short:
+ * defined in tools/accel/svacc/bench.rst. In short:
  *
  *   engine     device MEMMOVE and CPU memcpy() throughput, 4 KiB .. 64 MiB,
  *              hot (the same buffers again) and cold (rotating through a

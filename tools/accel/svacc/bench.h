@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The svacc CLI's bench commands (bench.c); the figures are defined in
- * Documentation/accel/svacc/bench.rst.
+ * tools/accel/svacc/bench.rst.
  */
 #ifndef _SVACC_BENCH_H_
 #define _SVACC_BENCH_H_
