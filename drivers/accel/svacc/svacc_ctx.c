@@ -22,9 +22,7 @@
  *  remove    the same teardown for every context still open; the files
  *            stay valid and get -ENODEV
  *
- * The translation mode of the device is decided here too: SVA when the
- * device, the IOMMU and the kernel all grant it, otherwise the HMM mirror
- * (svacc_hmm.c), with the reason SVA was not used recorded.
+ * The bind goes through the device's translation mode (svacc_mode.c).
  */
 #include <linux/capability.h>
 #include <linux/cred.h>
@@ -37,156 +35,6 @@
 
 #include "svacc_drv.h"
 #include "svacc_xlate.h"
-
-const char *svacc_mode_reason_name(enum drm_svacc_mode_reason reason)
-{
-	switch (reason) {
-	case SVACC_REASON_NONE:
-		return "none";
-	case SVACC_REASON_FORCED:
-		return "forced by force_hmm";
-	case SVACC_REASON_NO_DEVICE_CAPS:
-		return "device lacks PASID/ATS/PRI";
-	case SVACC_REASON_NO_IOMMU:
-		return "no IOMMU";
-	case SVACC_REASON_KERNEL_REFUSED:
-		return "kernel refused";
-	case SVACC_REASON_IOMMU_REFUSED:
-		return "IOMMU refused";
-	}
-	return "unknown";
-}
-
-static void svacc_mode_usable(struct svacc_device *sdev)
-{
-	sdev->mode_decided = true;
-	dev_info(svacc_dev(sdev), "%s mode: %u work queues, PASID-tagged ATS/PRI through the IOMMU\n",
-		 sdev->xlate->name, sdev->num_wqs);
-}
-
-/*
- * SVA is out (@reason, @err): record why, then fall back to the HMM mirror.
- * One log line names the cause and the outcome.
- */
-static void svacc_mode_fallback(struct svacc_device *sdev,
-				enum drm_svacc_mode_reason reason, int err)
-{
-	const struct svacc_xlate_ops *ops = &svacc_hmm_ops;
-	enum drm_svacc_mode_reason unused;
-	char why[48];
-	bool verified;
-	int ret;
-
-	sdev->xlate = NULL;
-	sdev->mode_reason = reason;
-	sdev->mode_errno = -err;
-	sdev->mode_decided = true;
-	if (err)
-		snprintf(why, sizeof(why), "%s: %d", svacc_mode_reason_name(reason), err);
-	else
-		snprintf(why, sizeof(why), "%s", svacc_mode_reason_name(reason));
-
-	ret = ops->probe(sdev, &unused, &verified);
-	if (!ret) {
-		mutex_lock(&sdev->wq_mutex);
-		ret = svacc_hw_enable(sdev, ops->genctrl_mode);
-		mutex_unlock(&sdev->wq_mutex);
-		if (ret && ops->remove)
-			ops->remove(sdev);
-	}
-	if (ret) {
-		sdev->open_errno = err ?: ret;
-		dev_info(svacc_dev(sdev), "SVA unavailable (%s), HMM mirror failed (%d): open() fails with %d\n",
-			 why, ret, sdev->open_errno);
-		return;
-	}
-	sdev->xlate = ops;
-	dev_info(svacc_dev(sdev), "SVA unavailable (%s), using the HMM mirror (device page table): %u work queues\n",
-		 why, sdev->num_wqs);
-}
-
-/**
- * svacc_mode_probe() - pick the translation mode and enable the device in it
- * @sdev: device, reset and capabilities read
- *
- * Never fails the probe because a mode is unavailable: the reason is
- * recorded for GET_INFO, sysfs and open().
- */
-void svacc_mode_probe(struct svacc_device *sdev)
-{
-	const struct svacc_xlate_ops *ops = &svacc_sva_ops;
-	enum drm_svacc_mode_reason reason = SVACC_REASON_NONE;
-	bool verified = false;
-	int ret;
-
-	if (svacc_force_hmm) {
-		svacc_mode_fallback(sdev, SVACC_REASON_FORCED, 0);
-		return;
-	}
-
-	ret = ops->probe(sdev, &reason, &verified);
-	if (ret) {
-		svacc_mode_fallback(sdev, reason, ret);
-		return;
-	}
-
-	/* ATS mode needs PASID and ATS enabled by the IOMMU driver. */
-	mutex_lock(&sdev->wq_mutex);
-	ret = svacc_hw_enable(sdev, ops->genctrl_mode);
-	mutex_unlock(&sdev->wq_mutex);
-	if (ret) {
-		if (ops->remove)
-			ops->remove(sdev);
-		svacc_mode_fallback(sdev, SVACC_REASON_IOMMU_REFUSED, -ENODEV);
-		return;
-	}
-
-	sdev->xlate = ops;
-	sdev->mode_reason = SVACC_REASON_NONE;
-	sdev->mode_errno = 0;
-	if (verified)
-		svacc_mode_usable(sdev);
-}
-
-/**
- * svacc_mode_remove() - undo svacc_mode_probe() once no context is bound
- * @sdev: device
- */
-void svacc_mode_remove(struct svacc_device *sdev)
-{
-	svacc_hw_disable(sdev);
-	if (sdev->xlate && sdev->xlate->remove)
-		sdev->xlate->remove(sdev);
-	sdev->xlate = NULL;
-}
-
-static int svacc_ctx_bind(struct svacc_ctx *ctx)
-{
-	struct svacc_device *sdev = ctx->sdev;
-	enum drm_svacc_mode_reason reason = SVACC_REASON_NONE;
-	int ret;
-
-	mutex_lock(&sdev->mode_lock);
-	if (!sdev->xlate) {
-		ret = sdev->open_errno;
-		goto out;
-	}
-
-	ret = sdev->xlate->bind(ctx, &reason);
-	if (!ret) {
-		if (!sdev->mode_decided)
-			svacc_mode_usable(sdev);
-	} else if (!sdev->mode_decided && reason != SVACC_REASON_NONE) {
-		/* Only a refusal for the device, never one for this process */
-		/* First open: SVA turned out to be refused. No context is bound. */
-		svacc_mode_remove(sdev);
-		svacc_mode_fallback(sdev, reason, ret);
-		ret = sdev->xlate ? sdev->xlate->bind(ctx, &reason) : sdev->open_errno;
-	}
-out:
-	mutex_unlock(&sdev->mode_lock);
-	return ret;
-}
 
 /*
  * Stop every device access with the context's PASID (once). When this
@@ -294,7 +142,7 @@ int svacc_ctx_open(struct drm_device *drm, struct drm_file *file)
 	list_add_tail(&ctx->node, &sdev->ctxs);
 	mutex_unlock(&sdev->ctx_lock);
 
-	ret = svacc_ctx_bind(ctx);
+	ret = svacc_mode_bind(ctx);
 	if (ret)
 		goto err_unlist;
 	ctx->mn.ops = &svacc_ctx_mm_ops;

@@ -45,7 +45,7 @@ static int svacc_debugfs_mode(struct seq_file *m, void *data)
 
 	mutex_lock(&sdev->mode_lock);
 	seq_printf(m, "mode: %s\n", sdev->xlate ? sdev->xlate->name : "none");
-	seq_printf(m, "decided: %s\n", sdev->mode_decided ? "yes" : "at first open");
+	seq_printf(m, "decided: %s\n", sdev->mode_decided ? "yes" : "at the first bind");
 	seq_printf(m, "reason: %s\n", svacc_mode_reason_name(sdev->mode_reason));
 	seq_printf(m, "errno: %d\n", sdev->mode_errno);
 	seq_printf(m, "cap_xlate: %#x\n", sdev->cap_xlate);

@@ -22,10 +22,6 @@
 #include "svacc_drv.h"
 #include "svacc_xlate.h"
 
-bool svacc_force_hmm;
-module_param_named(force_hmm, svacc_force_hmm, bool, 0444);
-MODULE_PARM_DESC(force_hmm, "Do not use SVA even where available (device page table mode)");
-
 unsigned int svacc_max_contexts_per_user = 64;
 module_param_named(max_contexts_per_user, svacc_max_contexts_per_user, uint, 0644);
 MODULE_PARM_DESC(max_contexts_per_user,
@@ -212,7 +208,9 @@ static ssize_t xlate_reason_show(struct device *dev, struct device_attribute *at
 	ssize_t ret;
 
 	mutex_lock(&sdev->mode_lock);
-	if (sdev->mode_errno)
+	if (sdev->xlate && !sdev->mode_decided)
+		ret = sysfs_emit(buf, "pending\n");
+	else if (sdev->mode_errno)
 		ret = sysfs_emit(buf, "%s (%d)\n",
 				 svacc_mode_reason_name(sdev->mode_reason),
 				 -sdev->mode_errno);

@@ -114,8 +114,10 @@ struct svacc_wq_sysfs {
  * @mode_reason: &enum drm_svacc_mode_reason
  * @mode_errno: positive errno behind @mode_reason
  * @open_errno: negative errno of open() while @xlate is NULL
- * @mode_lock: protects the lazy mode decision
- * @mode_decided: @xlate/@mode_reason are final
+ * @hmm_init_errno: negative errno of the HMM mirror's setup at probe, or 0
+ * @mode_lock: protects the mode, its confirmation by the first bind and
+ *	a fallback from it
+ * @mode_decided: @xlate/@mode_reason are final (SVA mode: a bind succeeded)
  * @hw_enabled: GENCTRL.ENABLE was set by the driver
  * @stopped: the device was reset and awaits its restart (svacc_reset.c)
  * @in_flr: an FLR or PCI error recovery is under way (no restart work)
@@ -123,7 +125,7 @@ struct svacc_wq_sysfs {
  * @reset_lock: orders device resets against fault responses (fault ids
  *	start again after a reset)
  * @recover_work: restarts a stopped device
- * @xlate_priv: per-device state of the translation mode
+ * @xlate_priv: the HMM mirror's per-device state, set up at probe
  * @ctx_lock: protects @ctxs
  * @ctxs: open contexts
  * @compl_seq: bumped by every completion interrupt
@@ -161,7 +163,8 @@ struct svacc_device {
 	enum drm_svacc_mode_reason mode_reason;
 	int mode_errno;
 	int open_errno;
-	struct mutex mode_lock; /* lazy mode decision */
+	int hmm_init_errno;
+	struct mutex mode_lock; /* mode and its confirmation */
 	bool mode_decided;
 	bool hw_enabled;
 	bool stopped;
@@ -238,7 +241,6 @@ static inline struct device *svacc_dev(struct svacc_device *sdev)
 
 /* svacc_drv.c */
 extern struct workqueue_struct *svacc_workqueue;
-extern bool svacc_force_hmm;
 extern unsigned int svacc_max_contexts_per_user;
 extern unsigned int svacc_max_wqs_per_user;
 
@@ -266,8 +268,11 @@ void svacc_ctx_postclose(struct drm_device *drm, struct drm_file *file);
 struct svacc_ctx *svacc_ctx_get(struct drm_file *file);
 void svacc_ctx_shutdown_all(struct svacc_device *sdev);
 void svacc_show_fdinfo(struct drm_printer *p, struct drm_file *file);
+
+/* svacc_mode.c */
 void svacc_mode_probe(struct svacc_device *sdev);
 void svacc_mode_remove(struct svacc_device *sdev);
+int svacc_mode_bind(struct svacc_ctx *ctx);
 const char *svacc_mode_reason_name(enum drm_svacc_mode_reason reason);
 
 /* svacc_submit.c */

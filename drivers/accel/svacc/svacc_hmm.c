@@ -949,11 +949,19 @@ static void svacc_hmm_free_dev(struct drm_device *drm, void *data)
 	mutex_destroy(&h->fq_lock);
 }
 
-static int svacc_hmm_probe(struct svacc_device *sdev,
-			   enum drm_svacc_mode_reason *reason, bool *verified)
+static void svacc_hmm_unmap_zero(void *data)
+{
+	struct svacc_hmm_dev *h = data;
+
+	dma_unmap_page(h->dev, h->zero_dma, PAGE_SIZE, DMA_TO_DEVICE);
+}
+
+/* At probe, whichever mode the device starts in */
+static int svacc_hmm_init(struct svacc_device *sdev)
 {
 	struct device *dev = svacc_dev(sdev);
 	struct svacc_hmm_dev *h;
+	int ret;
 
 	if (!(sdev->cap_xlate & SVACC_XLATE_DEVPT))
 		return -ENODEV;
@@ -972,22 +980,31 @@ static int svacc_hmm_probe(struct svacc_device *sdev,
 				    &h->fq_dma, GFP_KERNEL);
 	if (!h->ctx_table || !h->fq)
 		return -ENOMEM;
-	h->zero_dma = dma_map_page(dev, ZERO_PAGE(0), 0, PAGE_SIZE, DMA_TO_DEVICE);
-	if (dma_mapping_error(dev, h->zero_dma))
-		return -ENOMEM;
 	INIT_WORK(&h->fault_work, svacc_hmm_fault_work);
 	ida_init(&h->ids);
 	xa_init(&h->ctxs);
 	mutex_init(&h->fq_lock);
 	spin_lock_init(&h->inv_lock);
-	if (drmm_add_action_or_reset(&sdev->drm, svacc_hmm_free_dev, h)) {
-		dma_unmap_page(dev, h->zero_dma, PAGE_SIZE, DMA_TO_DEVICE);
+	ret = drmm_add_action_or_reset(&sdev->drm, svacc_hmm_free_dev, h);
+	if (ret)
+		return ret;
+	h->zero_dma = dma_map_page(dev, ZERO_PAGE(0), 0, PAGE_SIZE, DMA_TO_DEVICE);
+	if (dma_mapping_error(dev, h->zero_dma))
 		return -ENOMEM;
-	}
+	/* Unmapped when the driver unbinds, while the device is still ours */
+	ret = devm_add_action_or_reset(dev, svacc_hmm_unmap_zero, h);
+	if (ret)
+		return ret;
 
 	sdev->xlate_priv = h;
+	return 0;
+}
+
+static int svacc_hmm_enable(struct svacc_device *sdev)
+{
+	if (!sdev->xlate_priv)
+		return -ENODEV;
 	svacc_hmm_program(sdev);
-	*verified = true;
 	return 0;
 }
 
@@ -1004,8 +1021,6 @@ static void svacc_hmm_remove(struct svacc_device *sdev)
 	writel(0, sdev->regs + SVACC_FQ_CTL);
 	writeq(0, sdev->regs + SVACC_CTX_BASE);
 	writel(0, sdev->regs + SVACC_CTX_SIZE);
-	dma_unmap_page(svacc_dev(sdev), h->zero_dma, PAGE_SIZE, DMA_TO_DEVICE);
-	sdev->xlate_priv = NULL;
 }
 
 static int svacc_hmm_bind(struct svacc_ctx *ctx, enum drm_svacc_mode_reason *reason)
@@ -1121,7 +1136,8 @@ const struct svacc_xlate_ops svacc_hmm_ops = {
 	.name = "hmm",
 	.mode = SVACC_MODE_HMM,
 	.genctrl_mode = SVACC_MODE_DEVPT,
-	.probe = svacc_hmm_probe,
+	.init = svacc_hmm_init,
+	.enable = svacc_hmm_enable,
 	.remove = svacc_hmm_remove,
 	.restart = svacc_hmm_program,
 	.bind = svacc_hmm_bind,

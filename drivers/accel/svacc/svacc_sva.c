@@ -13,80 +13,25 @@
 #include <linux/iommu.h>
 #include <linux/jiffies.h>
 #include <linux/pci.h>
-#include <linux/sched.h>
-#include <linux/sched/mm.h>
 
 #include "svacc_drv.h"
 #include "svacc_xlate.h"
 
-static enum drm_svacc_mode_reason svacc_sva_refusal(int err)
-{
-	/*
-	 * -EOPNOTSUPP comes from iommu_sva_bind_device() itself when the
-	 * kernel does not allow SVA at all (6.12 LTS on x86); anything else
-	 * is the IOMMU driver's answer for this device.
-	 */
-	return err == -EOPNOTSUPP ? SVACC_REASON_KERNEL_REFUSED :
-				    SVACC_REASON_IOMMU_REFUSED;
-}
-
 /*
- * What a failed bind at open says: only these errors mean SVA cannot work
- * on this device at all. The others belong to the process (-EBUSY: its
- * page tables are not DMA compatible, e.g. LAM; -EOVERFLOW: its PASID is
- * too wide for the device; -ENOSPC, -ENOMEM): that process gets the
- * errno, the device keeps its mode (SVACC_REASON_NONE).
+ * What a failed bind says. These errors mean SVA cannot work on this
+ * device at all: -EOPNOTSUPP from iommu_sva_bind_device() when the kernel
+ * does not offer SVA on the platform, -ENODEV or -EINVAL from the IOMMU
+ * driver when it cannot share page tables with the device. The others
+ * belong to the process (-EBUSY: its page tables are not DMA compatible,
+ * e.g. LAM; -EOVERFLOW: its PASID is too wide for the device; -ENOSPC,
+ * -ENOMEM): that process gets the errno, the device keeps its mode
+ * (SVACC_REASON_NONE).
  */
 static enum drm_svacc_mode_reason svacc_sva_bind_error(int err)
 {
 	if (err == -EOPNOTSUPP || err == -ENODEV || err == -EINVAL)
-		return svacc_sva_refusal(err);
+		return SVACC_REASON_SVA_REFUSED;
 	return SVACC_REASON_NONE;
-}
-
-/* A user process probes us (insmod, sysfs bind): its mm can test a bind. */
-static bool svacc_sva_can_probe_bind(void)
-{
-	return current->mm && !(current->flags & PF_KTHREAD);
-}
-
-static int svacc_sva_probe(struct svacc_device *sdev,
-			   enum drm_svacc_mode_reason *reason, bool *verified)
-{
-	struct pci_dev *pdev = sdev->pdev;
-	struct device *dev = &pdev->dev;
-	struct iommu_sva *handle;
-	int ret;
-
-	if (!(sdev->cap_xlate & SVACC_XLATE_ATS_MODE) ||
-	    !pci_find_ext_capability(pdev, PCI_EXT_CAP_ID_PASID) ||
-	    !pci_find_ext_capability(pdev, PCI_EXT_CAP_ID_ATS) ||
-	    !pci_find_ext_capability(pdev, PCI_EXT_CAP_ID_PRI)) {
-		*reason = SVACC_REASON_NO_DEVICE_CAPS;
-		return -ENODEV;
-	}
-	if (!device_iommu_mapped(dev)) {
-		*reason = SVACC_REASON_NO_IOMMU;
-		return -ENODEV;
-	}
-
-	*verified = false;
-	/*
-	 * Ask the kernel now when the prober has an address space, so that
-	 * a refusal is known (and logged) at probe time. Otherwise the first
-	 * open decides.
-	 */
-	if (svacc_sva_can_probe_bind()) {
-		handle = iommu_sva_bind_device(dev, current->mm);
-		if (IS_ERR(handle)) {
-			ret = PTR_ERR(handle);
-			*reason = svacc_sva_refusal(ret);
-			return ret;
-		}
-		iommu_sva_unbind_device(handle);
-		*verified = true;
-	}
-	return 0;
 }
 
 static int svacc_sva_bind(struct svacc_ctx *ctx,
@@ -154,7 +99,6 @@ const struct svacc_xlate_ops svacc_sva_ops = {
 	.name = "sva",
 	.mode = SVACC_MODE_SVA,
 	.genctrl_mode = SVACC_MODE_ATS,
-	.probe = svacc_sva_probe,
 	.bind = svacc_sva_bind,
 	.stop = svacc_sva_stop,
 	.unbind = svacc_sva_unbind,

@@ -17,12 +17,13 @@
  * @name: for logs, sysfs and debugfs
  * @mode: &enum drm_svacc_mode reported to user space
  * @genctrl_mode: GENCTRL.MODE to enable the device with
- * @probe: decide at probe whether the mode is usable. Returns 0, or a
- *	negative errno with *@reason set (&enum drm_svacc_mode_reason) after
- *	undoing its own work. @verified tells whether the mode was proven to
- *	work; if not, the first @bind decides.
- * @remove: optional; undo a successful @probe; every context is unbound
- *	already
+ * @init: optional; at device probe, whichever mode is chosen: allocate
+ *	what the mode needs, so that a fallback decided at open() allocates
+ *	nothing that lives with the device. Returns 0 or a negative errno
+ *	(the mode is then unavailable).
+ * @enable: optional; take the device into this mode (program what @init
+ *	prepared). Returns 0 or a negative errno.
+ * @remove: optional; undo @enable; every context is unbound already
  * @restart: optional; program the device again after a reset (mode_lock)
  * @bind: bind @ctx->mm and set @ctx->pasid. Called at open. On failure,
  *	*@reason is set when the failure means the mode cannot work at all
@@ -40,8 +41,8 @@ struct svacc_xlate_ops {
 	const char *name;
 	enum drm_svacc_mode mode;
 	u32 genctrl_mode;
-	int (*probe)(struct svacc_device *sdev, enum drm_svacc_mode_reason *reason,
-		     bool *verified);
+	int (*init)(struct svacc_device *sdev);
+	int (*enable)(struct svacc_device *sdev);
 	void (*remove)(struct svacc_device *sdev);
 	void (*restart)(struct svacc_device *sdev);
 	int (*bind)(struct svacc_ctx *ctx, enum drm_svacc_mode_reason *reason);
@@ -52,5 +53,20 @@ struct svacc_xlate_ops {
 
 extern const struct svacc_xlate_ops svacc_sva_ops;
 extern const struct svacc_xlate_ops svacc_hmm_ops;
+
+/**
+ * struct svacc_mode_facts - what the translation mode is decided from
+ * @force_hmm: the force_hmm module parameter is set
+ * @dev_sva: the device offers ATS mode (CAP_XLATE) and the PCIe PASID,
+ *	ATS and PRI capabilities
+ * @iommu: an IOMMU translates for the device
+ */
+struct svacc_mode_facts {
+	bool force_hmm;
+	bool dev_sva;
+	bool iommu;
+};
+
+enum drm_svacc_mode_reason svacc_mode_choose(const struct svacc_mode_facts *f);
 
 #endif /* _SVACC_XLATE_H_ */

@@ -146,16 +146,18 @@ enum drm_svacc_mode {
  * @SVACC_REASON_FORCED: the force_hmm module parameter
  * @SVACC_REASON_NO_DEVICE_CAPS: the device lacks PASID, ATS or PRI
  * @SVACC_REASON_NO_IOMMU: no IOMMU translates for the device
- * @SVACC_REASON_KERNEL_REFUSED: the kernel refused SVA (@mode_errno)
- * @SVACC_REASON_IOMMU_REFUSED: the IOMMU driver refused SVA (@mode_errno)
+ * @SVACC_REASON_SVA_REFUSED: the kernel or the IOMMU driver refused to bind
+ *	an address space to the device; &drm_svacc_info.mode_errno is the
+ *	errno of the refusal (EOPNOTSUPP: the kernel does not offer SVA on
+ *	this platform; ENODEV, EINVAL: the IOMMU cannot share page tables
+ *	with this device)
  */
 enum drm_svacc_mode_reason {
 	SVACC_REASON_NONE = 0,
 	SVACC_REASON_FORCED = 1,
 	SVACC_REASON_NO_DEVICE_CAPS = 2,
 	SVACC_REASON_NO_IOMMU = 3,
-	SVACC_REASON_KERNEL_REFUSED = 4,
-	SVACC_REASON_IOMMU_REFUSED = 5,
+	SVACC_REASON_SVA_REFUSED = 4,
 };
 
 /**

@@ -1024,11 +1024,24 @@ const char *svacc_reason_name(unsigned int reason)
 		return "device lacks PASID/ATS/PRI";
 	case SVACC_REASON_NO_IOMMU:
 		return "no IOMMU";
-	case SVACC_REASON_KERNEL_REFUSED:
-		return "kernel refused SVA";
-	case SVACC_REASON_IOMMU_REFUSED:
-		return "IOMMU driver refused SVA";
+	case SVACC_REASON_SVA_REFUSED:
+		return "bind refused";
 	default:
 		return "unknown";
+	}
+}
+
+const char *svacc_reason_detail(unsigned int reason, unsigned int err)
+{
+	if (reason != SVACC_REASON_SVA_REFUSED)
+		return NULL;
+	switch (err) {
+	case EOPNOTSUPP:
+		return "the kernel does not offer SVA on this platform";
+	case ENODEV:
+	case EINVAL:
+		return "the IOMMU cannot share the CPU's page tables with this device";
+	default:
+		return "the IOMMU core refused the bind";
 	}
 }

@@ -188,5 +188,7 @@ const char *svacc_status_name(unsigned int status);
 const char *svacc_op_name(unsigned int op);
 const char *svacc_mode_name(unsigned int mode);
 const char *svacc_reason_name(unsigned int reason);
+/* Why a refusal (@reason with positive errno @err) happened, or NULL */
+const char *svacc_reason_detail(unsigned int reason, unsigned int err);
 
 #endif /* _LIBSVACC_H_ */

@@ -91,10 +91,14 @@ static void print_device(const struct svacc *s)
 	printf("device: %s (svacc version %u.%u)\n", s->path,
 	       i->version >> 16, i->version & 0xffff);
 	printf("mode: %s", svacc_mode_name(i->mode));
-	if (i->mode_reason != SVACC_REASON_NONE)
-		printf(" (reason: %s%s%s)", svacc_reason_name(i->mode_reason),
+	if (i->mode_reason != SVACC_REASON_NONE) {
+		const char *why = svacc_reason_detail(i->mode_reason, i->mode_errno);
+
+		printf(" (reason: %s%s%s%s%s)", svacc_reason_name(i->mode_reason),
 		       i->mode_errno ? ": " : "",
-		       i->mode_errno ? strerror(i->mode_errno) : "");
+		       i->mode_errno ? strerror(i->mode_errno) : "",
+		       why ? ": " : "", why ? why : "");
+	}
 	printf("\n%s: %u\n", i->mode == SVACC_MODE_SVA ? "PASID" : "context",
 	       i->pasid);
 }
@@ -134,6 +138,8 @@ static void print_info_json(const struct svacc *s,
 	json_string(svacc_reason_name(i->mode_reason));
 	printf(",\"mode_errno\":%u,\"mode_error\":", i->mode_errno);
 	json_string(i->mode_errno ? strerror(i->mode_errno) : "");
+	printf(",\"mode_detail\":");
+	json_string(svacc_reason_detail(i->mode_reason, i->mode_errno) ?: "");
 	printf(",\"pasid\":%u,\"num_wqs\":%u,\"wqs\":[", i->pasid, i->num_wqs);
 	for (n = 0; n < i->num_wqs && n < 32; n++)
 		printf("%s{\"id\":%u,\"type\":\"%s\"}", n ? "," : "", n,
@@ -657,8 +663,8 @@ static void print_usage(FILE *f)
 		"  --diff-at N    COMPARE: offset of the difference, -1 none\n"
 		"  --dev PATH     device node (default: first svacc, $SVACC_DEV)\n"
 		"  --json         info: one JSON object on one line (device, mode,\n"
-		"                 mode_reason[_text], mode_errno, mode_error, pasid,\n"
-		"                 num_wqs, wqs, max_transfer[_shift], max_batch, ops,\n"
+		"                 mode_reason[_text], mode_errno, mode_error, mode_detail,\n"
+		"                 pasid, num_wqs, wqs, max_transfer[_shift], max_batch, ops,\n"
 		"                 counters)\n"
 		"\nexit status: 0 verified, 1 failed or refused, 2 usage error\n");
 }

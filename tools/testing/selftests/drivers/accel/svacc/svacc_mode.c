@@ -36,7 +36,8 @@ int main(void)
 	}
 	if (s.info.mode == SVACC_MODE_SVA)
 		printf("sva\n");
-	else if (s.info.mode_reason == SVACC_REASON_KERNEL_REFUSED)
+	else if (s.info.mode_reason == SVACC_REASON_SVA_REFUSED &&
+		 s.info.mode_errno == EOPNOTSUPP)
 		printf("lts\n");
 	else if (s.info.mode_reason == SVACC_REASON_NO_IOMMU)
 		printf("nommu\n");
