@@ -52,7 +52,7 @@ vm: setup
 bench: setup
 	@$(H)/bench.sh
 
-# Full forms of the torture suites (issue 12); results in out/torture/<mode>/
+# Full forms of the torture suites; results in out/torture/<mode>/
 fuzz:
 	@$(H)/torture.sh fuzz
 

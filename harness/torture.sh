@@ -1,6 +1,6 @@
 #!/bin/bash
 # `make fuzz`, `make storm`, `make torture`: the full forms of the torture
-# suites (issue 12), one VM boot per mode, the suites' own TORTURE_FORM=full
+# suites (removal, reset, fuzz, storm), one VM boot per mode, the suites' own TORTURE_FORM=full
 # sizes (README "Other commands"):
 #   torture.sh fuzz              >= 1M fuzzed submissions per mode; prints
 #                                "fuzz <mode>: N submissions in S s, K splats"

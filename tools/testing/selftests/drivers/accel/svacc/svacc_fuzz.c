@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * svacc structure-aware fuzzer (issue 12, item 4).
+ * svacc structure-aware fuzzer.
  *
  * One seeded random stream drives every step: descriptors of every opcode
  * (well formed, mutated or random bytes; BATCH arrays with bad elements

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * svacc under the QEMU model's error injection (issue 12, item 3). Runs in
- * a mode whose svacc device sets the inject-* properties (hardware.rst,
+ * svacc under the QEMU model's error injection. Runs in a mode whose
+ * svacc device sets the inject-* properties (hardware.rst,
  * "The QEMU model"); each test reads the value its knob has in this mode
  * from $SVACC_DEVICE_OPTS and fails when the knob is off:
  *   drop_irq              inject-drop-irq=N: every Nth completion interrupt

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * svacc device removal with traffic (issue 12, item 1).
+ * svacc device removal with traffic.
  *
  * Worker processes submit through both paths (the submit ioctl to shared
  * WQs, stores to a mapped dedicated-WQ portal), verify every copy with the

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * svacc device resets under traffic (issue 12, item 2), against the reset
+ * svacc device resets under traffic, against the reset
  * behaviour of uapi.rst ("Device resets"): a reset drops what the device
  * held without records and bumps reset_epoch by one; DRM_IOCTL_SVACC_WAIT
  * given an older epoch returns -ECANCELED and nothing submitted before

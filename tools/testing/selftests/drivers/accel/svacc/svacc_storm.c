@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * svacc lifecycle storms (issue 12, item 5):
+ * svacc lifecycle storms:
  *   random_verified   many processes x many random descriptors of every
  *                     kind through both paths, every result checked by the
  *                     CPU, every accepted descriptor accounted for
