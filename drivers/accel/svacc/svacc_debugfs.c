@@ -6,6 +6,7 @@
  */
 #include <linux/bitfield.h>
 #include <linux/debugfs.h>
+#include <linux/fault-inject.h>
 #include <linux/io.h>
 #include <linux/seq_file.h>
 
@@ -136,4 +137,6 @@ void svacc_debugfs_init(struct svacc_device *sdev)
 	/* Test only: hold a portal mmap() open after the driver's part */
 	debugfs_create_u32("test_portal_mmap_delay_ms", 0600,
 			   sdev->drm.debugfs_root, &sdev->test_mmap_delay_ms);
+	/* Fault injection: device commands that time out (one for all devices) */
+	fault_create_debugfs_attr("fail_cmd", sdev->drm.debugfs_root, &svacc_fail_cmd);
 }

@@ -6,6 +6,7 @@
  */
 #include <linux/bitfield.h>
 #include <linux/delay.h>
+#include <linux/fault-inject.h>
 #include <linux/io.h>
 #include <linux/iopoll.h>
 #include <linux/slab.h>
@@ -20,6 +21,12 @@
 #define SVACC_CMD_TIMEOUT_US	(10 * USEC_PER_SEC)
 #define SVACC_CMD_POLL_US	20
 #define SVACC_WQ_DEFAULT_PRIO	8
+
+/*
+ * debugfs fail_cmd (CONFIG_FAULT_INJECTION_DEBUG_FS): a device command
+ * fails as one that never completes would, without waiting for it.
+ */
+DECLARE_FAULT_ATTR(svacc_fail_cmd);
 
 static void __iomem *svacc_wqcfg(struct svacc_wq *wq, unsigned int reg)
 {
@@ -63,6 +70,14 @@ int svacc_cmd(struct svacc_device *sdev, u32 cmd, u64 arg)
 	}
 	if (sts & SVACC_GENSTS_HALTED) {
 		ret = -EIO;
+		goto out;
+	}
+
+	if (should_fail(&svacc_fail_cmd, 1)) {
+		dev_err(svacc_dev(sdev), "command %#x (%#llx) failed by fault injection: resetting the device\n",
+			cmd, arg);
+		svacc_hw_stop(sdev);
+		ret = -ETIMEDOUT;
 		goto out;
 	}
 

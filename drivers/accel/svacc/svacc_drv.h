@@ -29,11 +29,15 @@
 
 #include "svacc_regs.h"
 
+struct fault_attr;
 struct svacc_ctx;
 struct svacc_xlate_ops;
 
 /* mmap offsets of portal pages: page SVACC_PORTAL_PGOFF + WQ index */
 #define SVACC_PORTAL_PGOFF		0x100000UL
+
+/* Restarts in a row a device may be stopped again during before we give up */
+#define SVACC_RESTART_RETRIES		3
 
 /**
  * struct svacc_wq - one work queue
@@ -125,6 +129,8 @@ struct svacc_wq_sysfs {
  * @reset_lock: orders device resets against fault responses (fault ids
  *	start again after a reset)
  * @recover_work: restarts a stopped device
+ * @restart_retries: restarts in a row that the device was stopped again
+ *	during (mode_lock)
  * @xlate_priv: the HMM mirror's per-device state, set up at probe
  * @ctx_lock: protects @ctxs
  * @ctxs: open contexts
@@ -172,6 +178,7 @@ struct svacc_device {
 	atomic_t reset_epoch;
 	spinlock_t reset_lock; /* reset vs. FAULT_RESP */
 	struct work_struct recover_work;
+	unsigned int restart_retries;
 	void *xlate_priv;
 
 	struct mutex ctx_lock; /* ctxs list */
@@ -255,6 +262,9 @@ int svacc_wq_hw_disable(struct svacc_wq *wq, bool discard);
 u64 svacc_read_counter(struct svacc_device *sdev, unsigned int i);
 int svacc_sysfs_init(struct svacc_device *sdev);
 void svacc_sysfs_fini(struct svacc_device *sdev);
+
+/* svacc_device.c: fault injection */
+extern struct fault_attr svacc_fail_cmd;
 
 /* svacc_reset.c */
 extern const struct pci_error_handlers svacc_err_handlers;

@@ -70,8 +70,39 @@ void svacc_hw_stop(struct svacc_device *sdev)
  * and wq_mutex: no claim or release touches a WQ while it runs, and one
  * that follows sees the device stopped or restarted, never in between.
  */
+/*
+ * The restart that began at reset epoch @epoch is over. Unless the device
+ * was stopped again meanwhile (a command of the restart timed out, a halt
+ * came in), it runs: clear @stopped. If it was, @stopped stays set and the
+ * restart runs once more; svacc_hw_stop() left that to us when an FLR was
+ * under way. Returns true when the device runs.
+ */
+static bool svacc_hw_restarted(struct svacc_device *sdev, int epoch)
+{
+	bool again;
+
+	spin_lock_irq(&sdev->reset_lock);
+	again = atomic_read(&sdev->reset_epoch) != epoch;
+	if (!again)
+		WRITE_ONCE(sdev->stopped, false);
+	spin_unlock_irq(&sdev->reset_lock);
+	if (!again) {
+		sdev->restart_retries = 0;
+		return true;
+	}
+	if (++sdev->restart_retries > SVACC_RESTART_RETRIES) {
+		dev_err(svacc_dev(sdev), "device stopped again while restarting, %u times: it stays stopped\n",
+			sdev->restart_retries);
+		return false;
+	}
+	dev_warn(svacc_dev(sdev), "device stopped again while restarting: restarting it again\n");
+	queue_work(svacc_workqueue, &sdev->recover_work);
+	return false;
+}
+
 static void svacc_hw_restart(struct svacc_device *sdev)
 {
+	int epoch = atomic_read(&sdev->reset_epoch);
 	unsigned int i;
 	int ret;
 
@@ -88,7 +119,11 @@ static void svacc_hw_restart(struct svacc_device *sdev)
 		sdev->xlate->restart(sdev);
 	ret = svacc_hw_enable(sdev, sdev->xlate->genctrl_mode);
 	if (ret) {
-		dev_err(svacc_dev(sdev), "device not restarted (%d): it stays stopped\n", ret);
+		if (atomic_read(&sdev->reset_epoch) != epoch)
+			svacc_hw_restarted(sdev, epoch);
+		else
+			dev_err(svacc_dev(sdev), "device not restarted (%d): it stays stopped\n",
+				ret);
 		return;
 	}
 
@@ -101,7 +136,8 @@ static void svacc_hw_restart(struct svacc_device *sdev)
 		if (ret)
 			dev_err(svacc_dev(sdev), "wq%u: claim not restored (%d)\n", i, ret);
 	}
-	WRITE_ONCE(sdev->stopped, false);
+	if (!svacc_hw_restarted(sdev, epoch))
+		return;
 	/*
 	 * The shared WQs took work as soon as they were enabled above, and a
 	 * fault it raised since found the fault work refusing to read the
@@ -171,6 +207,7 @@ static void svacc_reset_done(struct pci_dev *pdev)
 {
 	struct svacc_device *sdev = pci_get_drvdata(pdev);
 
+	sdev->restart_retries = 0;
 	svacc_hw_restart(sdev);
 	WRITE_ONCE(sdev->in_flr, false);
 	mutex_unlock(&sdev->wq_mutex);
@@ -198,6 +235,7 @@ static pci_ers_result_t svacc_slot_reset(struct pci_dev *pdev)
 	pci_restore_state(pdev);
 	mutex_lock(&sdev->mode_lock);
 	mutex_lock(&sdev->wq_mutex);
+	sdev->restart_retries = 0;
 	svacc_hw_restart(sdev);
 	WRITE_ONCE(sdev->in_flr, false);
 	mutex_unlock(&sdev->wq_mutex);
