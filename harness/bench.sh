@@ -11,7 +11,7 @@
 #      table (goals, where each mode stands, which figures are emulator-only)
 #      on stdout and in out/bench/table.txt, and out/bench/bench.png.
 # Guests get -smp 2, as in harness/modes (a copy of it, without the device's
-# inject-* options); SVACC_BENCH_SMP=n overrides. SVACC_BENCH_MODES="sva hmm"
+# x-inject-* options); SVACC_BENCH_SMP=n overrides. SVACC_BENCH_MODES="sva hmm"
 # limits the modes (default: those not on the debug kernel, whose sanitizers
 # make timings meaningless); SVACC_BENCH_{REPS,LAT_N,FAULT_N,SCALE_MS,ONLY,QUICK} go
 # to both sides. SVACC_BENCH_REUSE=1 rebuilds table and plot from the logs of
@@ -61,7 +61,7 @@ rows_of host "$dir/host.csv" >>"$rows"
 grep -E '^bench: ' "$dir/host.log" >&2 || true
 
 # 2. One boot per mode. Error injection slows the device on purpose.
-sed -E -e "s/-smp [0-9]+/-smp $smp/" -e "s/,inject-[a-z-]+=[0-9]+//g" "$MODES_FILE" >"$dir/modes"
+sed -E -e "s/-smp [0-9]+/-smp $smp/" -e "s/,x-inject-[a-z-]+=[0-9]+//g" "$MODES_FILE" >"$dir/modes"
 failed=""
 for m in $modes; do
 	rc=0

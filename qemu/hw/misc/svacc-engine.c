@@ -103,7 +103,7 @@ static void svacc_engine_resume_work(CPUState *cpu, run_on_cpu_data data)
  * response to a page request group): run it in that thread as soon as it
  * leaves the current access, as a submission would, rather than waking
  * the main loop's thread for it.  Elsewhere (timers) the bottom half, and
- * always with inject-copy-delay-us, whose delay is for background runs.
+ * always with x-inject-copy-delay-us, whose delay is for background runs.
  */
 void svacc_engine_resume(SvaccState *s)
 {

@@ -972,13 +972,13 @@ static const Property svacc_properties[] = {
     DEFINE_PROP_UINT32("devtlb-entries", SvaccState, devtlb_entries, 64),
     DEFINE_PROP_UINT32("prg-pages", SvaccState, prg_pages, 32),
     DEFINE_PROP_UINT32("prg-inflight", SvaccState, prg_inflight, 4),
-    DEFINE_PROP_UINT32("inject-pri-fail", SvaccState, inject_pri_fail, 0),
-    DEFINE_PROP_UINT32("inject-pri-delay-us", SvaccState,
+    DEFINE_PROP_UINT32("x-inject-pri-fail", SvaccState, inject_pri_fail, 0),
+    DEFINE_PROP_UINT32("x-inject-pri-delay-us", SvaccState,
                        inject_pri_delay_us, 0),
-    DEFINE_PROP_UINT32("inject-drop-irq", SvaccState, inject_drop_irq, 0),
-    DEFINE_PROP_UINT32("inject-stall-us", SvaccState, inject_stall_us, 0),
+    DEFINE_PROP_UINT32("x-inject-drop-irq", SvaccState, inject_drop_irq, 0),
+    DEFINE_PROP_UINT32("x-inject-stall-us", SvaccState, inject_stall_us, 0),
     /* background copy runs sleep this long unlocked: widens their races */
-    DEFINE_PROP_UINT32("inject-copy-delay-us", SvaccState,
+    DEFINE_PROP_UINT32("x-inject-copy-delay-us", SvaccState,
                        inject_copy_delay_us, 0),
     DEFINE_PROP_UINT32("inline-bytes", SvaccState, inline_bytes, 1 * MiB),
 };

@@ -80,7 +80,7 @@ typedef struct SvaccOp {
 
 typedef enum SvaccPark {
     SVACC_PARK_NONE,
-    SVACC_PARK_STALL,       /* inject-stall-us timer */
+    SVACC_PARK_STALL,       /* x-inject-stall-us timer */
     SVACC_PARK_DRAIN,       /* DRAIN op waiting for older descriptors */
     SVACC_PARK_FAULT,       /* DEVPT fault record written, FAULT_RESP due */
     SVACC_PARK_PRI,         /* page request group(s) in flight */
@@ -177,7 +177,7 @@ typedef struct SvaccPasidState {
     IOMMUNotifier iotlb_notifier;
 } SvaccPasidState;
 
-/* A PRI response held back by inject-pri-delay-us */
+/* A PRI response held back by x-inject-pri-delay-us */
 typedef struct SvaccPriDelayed {
     int64_t deadline;
     uint32_t pasid;

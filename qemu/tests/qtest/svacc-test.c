@@ -918,7 +918,7 @@ static void test_portals(void)
 
 static void test_retry_and_stall(void)
 {
-    T *t = start_devpt(",inject-stall-us=1000");
+    T *t = start_devpt(",x-inject-stall-us=1000");
     uint8_t d[SVACC_DESC_SIZE];
     uint64_t cr[3];
     int i;
@@ -1468,7 +1468,7 @@ static void test_priority(void)
 /* Bus mastering off stops the engine, back on continues; INTMASK */
 static void test_bme_and_intmask(void)
 {
-    T *t = start_devpt(",inject-drop-irq=2");
+    T *t = start_devpt(",x-inject-drop-irq=2");
     uint16_t cmdreg = qpci_config_readw(t->dev, PCI_COMMAND);
     uint8_t d[SVACC_DESC_SIZE];
     uint64_t cr = new_cr(t);
@@ -1482,7 +1482,7 @@ static void test_bme_and_intmask(void)
     qpci_config_writew(t->dev, PCI_COMMAND, cmdreg);
     g_assert_cmpuint(wait_cr(t, PASID_A, cr, NULL), ==, SVACC_STATUS_SUCCESS);
 
-    /* inject-drop-irq=2: the second completion interrupt is dropped */
+    /* x-inject-drop-irq=2: the second completion interrupt is dropped */
     for (i = 0; i < 2; i++) {
         cr = new_cr(t);
         mkdesc(d, 0, SVACC_OP_NOP, SVACC_FLAG_CRAV | SVACC_FLAG_RCI, cr, 0,
@@ -1991,12 +1991,12 @@ static void test_ats_prq_full(void)
 }
 
 /*
- * inject-pri-fail: a FAILURE response stops page requests until PRI is
+ * x-inject-pri-fail: a FAILURE response stops page requests until PRI is
  * re-enabled; an FLR later leaves the device usable again
  */
 static void test_ats_pri_failure_and_flr(void)
 {
-    T *t = start_ats(",inject-pri-fail=1,inject-pri-delay-us=500");
+    T *t = start_ats(",x-inject-pri-fail=1,x-inject-pri-delay-us=500");
     uint8_t d[SVACC_DESC_SIZE], rec[SVACC_CR_SIZE];
     uint64_t cr = new_cr(t), pri_status, regs_addr = t->regs.addr;
     uint16_t pos;

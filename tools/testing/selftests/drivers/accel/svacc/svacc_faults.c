@@ -629,7 +629,7 @@ TEST_F(svacc, kernel_address_read)
  * returns, no write of the device may reach the pages. The device copies
  * runs of up to 64 pages with its lock dropped; ATC and device-TLB
  * invalidations wait for such runs. In the modes whose device has
- * inject-copy-delay-us (harness/modes) every background run sleeps before
+ * x-inject-copy-delay-us (harness/modes) every background run sleeps before
  * copying, so without that wait munmap() would return with a run pending
  * and its pages would change after munmap(). The destination is a shared
  * memfd mapping: its pages outlive the mapping and a second mapping (which

@@ -1,20 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * svacc under the QEMU model's error injection. Runs in a mode whose
- * svacc device sets the inject-* properties (hardware.rst,
+ * svacc device sets the x-inject-* properties (hardware.rst,
  * "The QEMU model"); each test reads the value its knob has in this mode
  * from $SVACC_DEVICE_OPTS and fails when the knob is off:
- *   drop_irq              inject-drop-irq=N: every Nth completion interrupt
+ *   drop_irq              x-inject-drop-irq=N: every Nth completion interrupt
  *                         is lost; DRM_IOCTL_SVACC_WAIT still returns every
  *                         completed record (it re-reads it every 10 ms)
- *   stall                 inject-stall-us=S: each descriptor starts S later;
+ *   stall                 x-inject-stall-us=S: each descriptor starts S later;
  *                         the work completes late and nothing is lost
- *   pri_delay             inject-pri-delay-us=D: page responses are held back;
+ *   pri_delay             x-inject-pri-delay-us=D: page responses are held back;
  *                         the faulting copy takes D longer and completes
  *   stall_release_times_out  the stall keeps a dedicated WQ busy past
  *                         the 10 s drain of WQ_RELEASE: the rest is
  *                         discarded without records, without a reset
- *   pri_fail              inject-pri-fail=N: the Nth page response becomes
+ *   pri_fail              x-inject-pri-fail=N: the Nth page response becomes
  *                         Response Failure: the copy completes with
  *                         PAGE_FAULT as documented, PRI stays off until
  *                         re-enabled, and a resubmission finishes the job
@@ -39,14 +39,14 @@
 #define PCI_PRI_STATUS		0x06
 #define PCI_PRI_STATUS_RF	0x0001
 
-/* The value of "inject-<knob>=" in the mode's svacc options, 0 when unset */
+/* The value of "x-inject-<knob>=" in the mode's svacc options, 0 when unset */
 static long knob(const char *name)
 {
 	const char *opts = getenv("SVACC_DEVICE_OPTS");
 	char key[64];
 	const char *p;
 
-	snprintf(key, sizeof(key), ",inject-%s=", name);
+	snprintf(key, sizeof(key), ",x-inject-%s=", name);
 	p = opts ? strstr(opts, key) : NULL;
 	return p ? strtol(p + strlen(key), NULL, 0) : 0;
 }
@@ -164,8 +164,8 @@ TEST_F_TIMEOUT(inject, drop_irq, 120)
 	uint32_t st;
 	int i, ret;
 
-	ASSERT_LT(0, every) TH_LOG("this mode does not set inject-drop-irq");
-	ASSERT_EQ(0, k % every) TH_LOG("the test wants inject-drop-irq to divide %d", k);
+	ASSERT_LT(0, every) TH_LOG("this mode does not set x-inject-drop-irq");
+	ASSERT_EQ(0, k % every) TH_LOG("the test wants x-inject-drop-irq to divide %d", k);
 	usleep(100 * 1000);	/* the set-up's own interrupts have landed */
 	irq0 = debugfs_counter("completion_irqs");
 	ASSERT_LE(0, irq0) TH_LOG("no completion_irqs in the driver's debugfs counters");
@@ -180,7 +180,7 @@ TEST_F_TIMEOUT(inject, drop_irq, 120)
 	irq1 = debugfs_counter("completion_irqs");
 	/* of any k consecutive interrupts, exactly k / every are dropped */
 	EXPECT_EQ(k - k / every, irq1 - irq0)
-		TH_LOG("%lld completion interrupts for %d RCI descriptors, inject-drop-irq=%ld",
+		TH_LOG("%lld completion interrupts for %d RCI descriptors, x-inject-drop-irq=%ld",
 		       irq1 - irq0, k, every);
 }
 
@@ -192,7 +192,7 @@ TEST_F_TIMEOUT(inject, stall, 120)
 	uint64_t t0, dt;
 	int i;
 
-	ASSERT_LT(0, stall_us) TH_LOG("this mode does not set inject-stall-us");
+	ASSERT_LT(0, stall_us) TH_LOG("this mode does not set x-inject-stall-us");
 	ASSERT_EQ(0, svacc_get_counters(self->s.fd, &c0));
 	t0 = svacc_now_ns();
 	ASSERT_EQ(0, submit_nops(&self->s, self->rec, k));
@@ -203,7 +203,7 @@ TEST_F_TIMEOUT(inject, stall, 120)
 	ASSERT_EQ(0, svacc_get_counters(self->s.fd, &c1));
 	/* one WQ starts its descriptors one at a time, each stalled */
 	EXPECT_LE((uint64_t)k * stall_us * 900, dt)
-		TH_LOG("%d stalled descriptors took %.3f s, inject-stall-us=%ld", k,
+		TH_LOG("%d stalled descriptors took %.3f s, x-inject-stall-us=%ld", k,
 		       (double)dt / NS_PER_SEC, stall_us);
 	EXPECT_EQ((uint64_t)k, c1.desc_completed - c0.desc_completed)
 		TH_LOG("the device counted %llu completions for %d descriptors",
@@ -241,7 +241,7 @@ TEST_F_TIMEOUT(inject, pri_delay, 120)
 	uint64_t t_touched, t_untouched, pr0, pr1;
 	uint8_t *touched, *untouched;
 
-	ASSERT_LT(0, delay_us) TH_LOG("this mode does not set inject-pri-delay-us");
+	ASSERT_LT(0, delay_us) TH_LOG("this mode does not set x-inject-pri-delay-us");
 	ASSERT_EQ((uint32_t)SVACC_MODE_SVA, self->s.info.mode)
 		TH_LOG("page requests need SVA mode");
 	touched = svacc_alloc_untouched(len);
@@ -258,7 +258,7 @@ TEST_F_TIMEOUT(inject, pri_delay, 120)
 	ASSERT_EQ(0, read_fault_counter(&self->s, &pr1));
 	ASSERT_DEVICE_FAULTED(&self->s, pr1 - pr0, len / PAGE);
 	EXPECT_LE((uint64_t)delay_us * 800, t_untouched - t_touched)
-		TH_LOG("pre-faulted %.3f s, never touched %.3f s, inject-pri-delay-us=%ld",
+		TH_LOG("pre-faulted %.3f s, never touched %.3f s, x-inject-pri-delay-us=%ld",
 		       (double)t_touched / NS_PER_SEC, (double)t_untouched / NS_PER_SEC,
 		       delay_us);
 	svacc_free(touched, len);
@@ -284,7 +284,7 @@ TEST_F_TIMEOUT(inject, stall_release_times_out, 300)
 	uint32_t e0;
 	uint64_t t0, dt;
 
-	ASSERT_LT(0, stall_us) TH_LOG("this mode does not set inject-stall-us");
+	ASSERT_LT(0, stall_us) TH_LOG("this mode does not set x-inject-stall-us");
 	ASSERT_EQ(0, svacc_wq_claim(&self->s, SVACC_WQ_ANY));
 	wq = self->s.wq;
 	n = self->s.wq_size < SVACC_NREC - 1 ? self->s.wq_size : SVACC_NREC - 1;
@@ -336,7 +336,7 @@ TEST_F_TIMEOUT(inject, pri_fail, 300)
 	uint64_t prg0, pr0, pr1, fa;
 	int i, st = 0, pri;
 
-	ASSERT_LT(0, every) TH_LOG("this mode does not set inject-pri-fail");
+	ASSERT_LT(0, every) TH_LOG("this mode does not set x-inject-pri-fail");
 	ASSERT_EQ((uint32_t)SVACC_MODE_SVA, self->s.info.mode)
 		TH_LOG("page responses need SVA mode");
 	src = malloc(len);
@@ -360,7 +360,7 @@ TEST_F_TIMEOUT(inject, pri_fail, 300)
 	ASSERT_EQ(0, svacc_get_counters(self->s.fd, &c1));
 	ASSERT_STATUS(SVACC_STATUS_PAGE_FAULT, st);
 	EXPECT_GE((uint64_t)every + 4, c1.prg - prg0)
-		TH_LOG("%llu page request groups before the injected failure, inject-pri-fail=%ld",
+		TH_LOG("%llu page request groups before the injected failure, x-inject-pri-fail=%ld",
 		       (unsigned long long)(c1.prg - prg0), every);
 	/* hardware.rst: PAGE_FAULT at the first page of the group it needed */
 	fa = c->fault_addr;
