@@ -360,8 +360,8 @@ TEST_F_TIMEOUT(inject, pri_fail, 300)
 	ASSERT_EQ(0, svacc_get_counters(self->s.fd, &c1));
 	ASSERT_STATUS(SVACC_STATUS_PAGE_FAULT, st);
 	EXPECT_GE((uint64_t)every + 4, c1.prg - prg0)
-		TH_LOG("%llu page request groups before the injected failure, x-inject-pri-fail=%ld",
-		       (unsigned long long)(c1.prg - prg0), every);
+		TH_LOG("%llu page request groups before the injected failure, %s=%ld",
+		       (unsigned long long)(c1.prg - prg0), "x-inject-pri-fail", every);
 	/* hardware.rst: PAGE_FAULT at the first page of the group it needed */
 	fa = c->fault_addr;
 	EXPECT_TRUE(fa >= (uintptr_t)dst && fa < (uintptr_t)dst + len && !(fa % PAGE))
