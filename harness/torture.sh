@@ -1,7 +1,7 @@
 #!/bin/bash
 # `make fuzz`, `make storm`, `make torture`: the full forms of the torture
-# suites (removal, reset, fuzz, storm), one VM boot per mode, the suites' own TORTURE_FORM=full
-# sizes (README "Other commands"):
+# suites (removal, reset, fuzz, storm), one VM boot per mode, the suites'
+# own TORTURE_FORM=full sizes (README "Other commands"):
 #   torture.sh fuzz              >= 1M fuzzed submissions per mode; prints
 #                                "fuzz <mode>: N submissions in S s, K splats"
 #   torture.sh storm             64 processes x 10k descriptors, 200 kills,
