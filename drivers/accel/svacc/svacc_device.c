@@ -28,6 +28,20 @@
  */
 DECLARE_FAULT_ATTR(svacc_fail_cmd);
 
+/*
+ * Only while fail_cmd is armed (probability > 0): a task's fail-nth counts
+ * every fault site it passes, and this one stands for the device failing,
+ * which resets it under every user, not for an allocation of that task.
+ */
+static bool svacc_cmd_should_fail(void)
+{
+#ifdef CONFIG_FAULT_INJECTION
+	if (!READ_ONCE(svacc_fail_cmd.probability))
+		return false;
+#endif
+	return should_fail(&svacc_fail_cmd, 1);
+}
+
 static void __iomem *svacc_wqcfg(struct svacc_wq *wq, unsigned int reg)
 {
 	return wq->sdev->regs + SVACC_WQCFG(wq->idx) + reg;
@@ -73,7 +87,7 @@ int svacc_cmd(struct svacc_device *sdev, u32 cmd, u64 arg)
 		goto out;
 	}
 
-	if (should_fail(&svacc_fail_cmd, 1)) {
+	if (svacc_cmd_should_fail()) {
 		dev_err(svacc_dev(sdev), "command %#x (%#llx) failed by fault injection: resetting the device\n",
 			cmd, arg);
 		svacc_hw_stop(sdev);
