@@ -1008,20 +1008,17 @@ static void svacc_class_init(ObjectClass *klass, const void *data)
     device_class_set_props(dc, svacc_properties);
 }
 
-static const TypeInfo svacc_info = {
-    .name = TYPE_SVACC,
-    .parent = TYPE_PCI_DEVICE,
-    .instance_size = sizeof(SvaccState),
-    .class_init = svacc_class_init,
-    .interfaces = (const InterfaceInfo[]) {
-        { INTERFACE_PCIE_DEVICE },
-        { }
+static const TypeInfo svacc_types[] = {
+    {
+        .name = TYPE_SVACC,
+        .parent = TYPE_PCI_DEVICE,
+        .instance_size = sizeof(SvaccState),
+        .class_init = svacc_class_init,
+        .interfaces = (const InterfaceInfo[]) {
+            { INTERFACE_PCIE_DEVICE },
+            { }
+        },
     },
 };
 
-static void svacc_register_types(void)
-{
-    type_register_static(&svacc_info);
-}
-
-type_init(svacc_register_types)
+DEFINE_TYPES(svacc_types)
