@@ -1000,10 +1000,9 @@ static int svacc_hmm_init(struct svacc_device *sdev)
 	return 0;
 }
 
+/* Only after a successful svacc_hmm_init() (svacc_mode.c checks) */
 static int svacc_hmm_enable(struct svacc_device *sdev)
 {
-	if (!sdev->xlate_priv)
-		return -ENODEV;
 	svacc_hmm_program(sdev);
 	return 0;
 }

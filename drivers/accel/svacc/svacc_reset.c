@@ -65,12 +65,6 @@ void svacc_hw_stop(struct svacc_device *sdev)
 }
 
 /*
- * Bring a stopped (or just reset) device back: the translation mode, the
- * WQ configuration and every claim as they were. Caller holds mode_lock
- * and wq_mutex: no claim or release touches a WQ while it runs, and one
- * that follows sees the device stopped or restarted, never in between.
- */
-/*
  * The restart that began at reset epoch @epoch is over. Unless the device
  * was stopped again meanwhile (a command of the restart timed out, a halt
  * came in), it runs: clear @stopped. If it was, @stopped stays set and the
@@ -100,6 +94,12 @@ static bool svacc_hw_restarted(struct svacc_device *sdev, int epoch)
 	return false;
 }
 
+/*
+ * Bring a stopped (or just reset) device back: the translation mode, the
+ * WQ configuration and every claim as they were. Caller holds mode_lock
+ * and wq_mutex: no claim or release touches a WQ while it runs, and one
+ * that follows sees the device stopped or restarted, never in between.
+ */
 static void svacc_hw_restart(struct svacc_device *sdev)
 {
 	int epoch = atomic_read(&sdev->reset_epoch);

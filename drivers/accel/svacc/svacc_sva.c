@@ -12,7 +12,6 @@
 #include <linux/delay.h>
 #include <linux/iommu.h>
 #include <linux/jiffies.h>
-#include <linux/pci.h>
 
 #include "svacc_drv.h"
 #include "svacc_xlate.h"
