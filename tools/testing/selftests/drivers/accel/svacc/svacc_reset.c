@@ -757,32 +757,6 @@ TEST_F_TIMEOUT(reset, halt_recovery, 300)
 			TH_LOG("kernel log: %s", first);
 }
 
-/* Write @val to knob @knob of the fault attribute directory @dir */
-static int fault_knob(const char *dir, const char *knob, const char *val)
-{
-	char path[640];
-
-	snprintf(path, sizeof(path), "%s/%s", dir, knob);
-	return sysfs_write_bounded(path, val, 10);
-}
-
-/* Knob @knob of the fault attribute directory @dir as a number, or -1 */
-static long fault_knob_read(const char *dir, const char *knob)
-{
-	char path[640], line[32];
-	long v = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, knob);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	if (fgets(line, sizeof(line), f))
-		v = strtol(line, NULL, 0);
-	fclose(f);
-	return v;
-}
-
 /*
  * The device is stopped again while it restarts: the first device command
  * of the restart after an FLR fails as a command that never completes
@@ -793,9 +767,9 @@ static long fault_knob_read(const char *dir, const char *knob)
  */
 TEST_F_TIMEOUT(reset, stopped_during_restart, 300)
 {
-	char fi[512];
+	char fi[512], times_path[600];
+	unsigned long times;
 	struct svacc s;
-	long times;
 	uint32_t e0, e1;
 	int ret;
 
@@ -808,15 +782,16 @@ TEST_F_TIMEOUT(reset, stopped_during_restart, 300)
 	ASSERT_EQ(0, copy_verified(&s, SVACC_PATH_PORTAL, PAGE, self->rec));
 	e0 = epoch_of(&s);
 
-	ASSERT_EQ(0, fault_knob(fi, "verbose", "0"));
-	ASSERT_EQ(0, fault_knob(fi, "interval", "1"));
-	ASSERT_EQ(0, fault_knob(fi, "times", "1"));
-	ASSERT_EQ(0, fault_knob(fi, "probability", "100"));
+	ASSERT_EQ(0, sysfs_write_at(fi, "verbose", "0"));
+	ASSERT_EQ(0, sysfs_write_at(fi, "interval", "1"));
+	ASSERT_EQ(0, sysfs_write_at(fi, "times", "1"));
+	ASSERT_EQ(0, sysfs_write_at(fi, "probability", "100"));
 	ret = flr(self->pci);
-	fault_knob(fi, "probability", "0");
+	sysfs_write_at(fi, "probability", "0");
 	ASSERT_EQ(0, ret) TH_LOG("FLR through sysfs: %s", strerror(-ret));
-	times = fault_knob_read(fi, "times");
-	ASSERT_EQ(0, times) TH_LOG("no command failed during the restart (times %ld)", times);
+	snprintf(times_path, sizeof(times_path), "%s/times", fi);
+	ASSERT_EQ(0, svacc_sysfs_read_ul(times_path, 10, &times));
+	ASSERT_EQ(0UL, times) TH_LOG("no command failed during the restart (times %lu)", times);
 
 	ret = copy_after_reset(&s, SVACC_PATH_IOCTL, self->rec, RECOVERY_S);
 	EXPECT_EQ(0, ret) TH_LOG("ioctl copy after a restart the device was stopped in: %d", ret);

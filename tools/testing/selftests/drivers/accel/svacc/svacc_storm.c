@@ -712,14 +712,6 @@ TEST_F_TIMEOUT(storm, module_reload, 3600)
 
 #define CG_ROOT		"/sys/fs/cgroup"
 
-static int cg_write(const char *dir, const char *file, const char *val)
-{
-	char path[300];
-
-	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	return sysfs_write_bounded(path, val, 10);
-}
-
 static long cg_event(const char *dir, const char *key)
 {
 	char path[300], line[128];
@@ -744,7 +736,7 @@ static int cg_enter(const char *dir)
 	char pid[32];
 
 	snprintf(pid, sizeof(pid), "%d", getpid());
-	return cg_write(dir, "cgroup.procs", pid);
+	return sysfs_write_at(dir, "cgroup.procs", pid);
 }
 
 /* Allocate and touch up to @mb MiB, then keep touching it */
@@ -830,12 +822,12 @@ TEST_F_TIMEOUT(storm, memory_pressure, 900)
 		ASSERT_EQ(0, mount("none", CG_ROOT, "cgroup2", 0, NULL))
 			TH_LOG("mount cgroup2: %s", strerror(errno));
 	}
-	cg_write(CG_ROOT, "cgroup.subtree_control", "+memory");
+	sysfs_write_at(CG_ROOT, "cgroup.subtree_control", "+memory");
 	snprintf(cg, sizeof(cg), CG_ROOT "/svacc-storm-%d", getpid());
 	ASSERT_EQ(0, mkdir(cg, 0755)) TH_LOG("mkdir %s: %s", cg, strerror(errno));
-	ASSERT_EQ(0, cg_write(cg, "memory.high", "48M"))
+	ASSERT_EQ(0, sysfs_write_at(cg, "memory.high", "48M"))
 		TH_LOG("no memory controller (memory.high)");
-	ASSERT_EQ(0, cg_write(cg, "memory.max", "512M"));
+	ASSERT_EQ(0, sysfs_write_at(cg, "memory.max", "512M"));
 
 	fflush(stdout);
 	h = fork();

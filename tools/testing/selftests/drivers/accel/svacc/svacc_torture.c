@@ -146,6 +146,22 @@ int sysfs_write_bounded(const char *path, const char *val, int timeout_s)
 	return -WEXITSTATUS(status);
 }
 
+/**
+ * sysfs_write_at() - sysfs_write_bounded() of @dir/@file, bounded to 10 s
+ * @dir: directory (a cgroup, a fault attribute's debugfs directory...)
+ * @file: file in it
+ * @val: what to write
+ *
+ * Return: as sysfs_write_bounded().
+ */
+int sysfs_write_at(const char *dir, const char *file, const char *val)
+{
+	char path[640];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	return sysfs_write_bounded(path, val, 10);
+}
+
 static sigjmp_buf store_jmp;
 static int store_sig;
 

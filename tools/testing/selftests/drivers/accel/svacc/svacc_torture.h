@@ -51,6 +51,7 @@ bool debug_kernel(void);
 
 int svacc_pci_dir(char *dir, size_t len);
 int sysfs_write_bounded(const char *path, const char *val, int timeout_s);
+int sysfs_write_at(const char *dir, const char *file, const char *val);
 
 int store_signal(uint64_t *addr, uint64_t val);
 int device_works(void);
