@@ -66,17 +66,23 @@ static void svacc_wq_write_cfg0(struct svacc_wq *wq)
  * A command that does not complete in time leaves the device in an
  * unknown state: it is stopped (svacc_hw_stop(): no further access, every
  * descriptor dropped) and recovered in the background, and -ETIMEDOUT is
- * returned. A device that is halted, not enabled or gone makes no access
- * either (-EIO, -ENODEV).
+ * returned. A device that is halted, not enabled, gone or being reset by
+ * an FLR makes no access either (-EIO, -ENODEV).
  *
  * Return: 0, or a negative errno for a refused, failed or timed out command.
  */
 int svacc_cmd(struct svacc_device *sdev, u32 cmd, u64 arg)
 {
+	int ret, idx;
 	u32 sts;
-	int ret;
 
 	mutex_lock(&sdev->cmd_lock);
+	idx = svacc_regs_lock();
+	/* Being reset by an FLR or PCI error recovery: it makes no access */
+	if (svacc_regs_off(sdev)) {
+		ret = -ENODEV;
+		goto out;
+	}
 	sts = readl(sdev->regs + SVACC_GENSTS);
 	if (sts == U32_MAX) {
 		ret = -ENODEV;
@@ -126,6 +132,7 @@ int svacc_cmd(struct svacc_device *sdev, u32 cmd, u64 arg)
 		break;
 	}
 out:
+	svacc_regs_unlock(idx);
 	mutex_unlock(&sdev->cmd_lock);
 	if (ret)
 		dev_dbg(svacc_dev(sdev), "command %#x (%#llx) failed: %d\n",
@@ -269,9 +276,16 @@ static void svacc_wqs_enable_shared(struct svacc_device *sdev)
 	}
 }
 
+/* A device counter; 0, its reset value, while an FLR has the function */
 u64 svacc_read_counter(struct svacc_device *sdev, unsigned int i)
 {
-	return readq(sdev->regs + SVACC_CNT(i));
+	int idx = svacc_regs_lock();
+	u64 v = 0;
+
+	if (!svacc_regs_off(sdev))
+		v = readq(sdev->regs + SVACC_CNT(i));
+	svacc_regs_unlock(idx);
+	return v;
 }
 
 /**

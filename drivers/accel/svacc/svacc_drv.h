@@ -125,6 +125,7 @@ struct svacc_wq_sysfs {
  * @hw_enabled: GENCTRL.ENABLE was set by the driver
  * @stopped: the device was reset and awaits its restart (svacc_reset.c)
  * @in_flr: an FLR or PCI error recovery is under way (no restart work)
+ * @regs_off: the BARs may not decode (svacc_regs_lock())
  * @reset_epoch: 1 + the number of device resets since probe
  * @reset_lock: orders device resets against fault responses (fault ids
  *	start again after a reset)
@@ -175,6 +176,7 @@ struct svacc_device {
 	bool hw_enabled;
 	bool stopped;
 	bool in_flr;
+	bool regs_off;
 	atomic_t reset_epoch;
 	spinlock_t reset_lock; /* reset vs. FAULT_RESP */
 	struct work_struct recover_work;
@@ -269,6 +271,14 @@ extern struct fault_attr svacc_fail_cmd;
 /* svacc_reset.c */
 extern const struct pci_error_handlers svacc_err_handlers;
 void svacc_hw_stop(struct svacc_device *sdev);
+int svacc_regs_lock(void);
+void svacc_regs_unlock(int idx);
+
+/* Under svacc_regs_lock(): true if the BARs must not be accessed */
+static inline bool svacc_regs_off(struct svacc_device *sdev)
+{
+	return READ_ONCE(sdev->regs_off);
+}
 void svacc_reset_init(struct svacc_device *sdev);
 void svacc_reset_fini(struct svacc_device *sdev);
 
@@ -293,6 +303,7 @@ bool svacc_user_range_ok(struct svacc_device *sdev, u64 addr, u64 len);
 int svacc_ioctl_wq_claim(struct drm_device *drm, void *data, struct drm_file *file);
 int svacc_ioctl_wq_release(struct drm_device *drm, void *data, struct drm_file *file);
 int svacc_mmap(struct file *filp, struct vm_area_struct *vma);
+void svacc_wq_unmap_portals(struct svacc_device *sdev);
 void svacc_ctx_release_wqs(struct svacc_ctx *ctx);
 
 /* svacc_irq.c */

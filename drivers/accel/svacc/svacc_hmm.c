@@ -68,6 +68,7 @@
 #include <drm/drm_managed.h>
 
 #include "svacc_drv.h"
+#include "svacc_trace.h"
 #include "svacc_xlate.h"
 
 static unsigned int svacc_fault_around = 16;
@@ -291,8 +292,16 @@ static void svacc_devtlb_inv(struct svacc_hmm_dev *h, u32 id, unsigned long star
 			     u64 npages)
 {
 	void __iomem *regs = h->sdev->regs;
+	int idx;
 	u32 ctl;
 
+	idx = svacc_regs_lock();
+	/* Held in reset by an FLR or PCI error recovery: its TLB is empty */
+	if (svacc_regs_off(h->sdev)) {
+		trace_svacc_devtlb_inv(h->sdev, id, start, npages, false);
+		goto out;
+	}
+	trace_svacc_devtlb_inv(h->sdev, id, start, npages, true);
 	spin_lock(&h->inv_lock);
 	writel(FIELD_PREP(SVACC_INV_PASID_PASID, id), regs + SVACC_INV_PASID);
 	writeq(start, regs + SVACC_INV_ADDR);
@@ -307,6 +316,8 @@ static void svacc_devtlb_inv(struct svacc_hmm_dev *h, u32 id, unsigned long star
 		svacc_hw_stop(h->sdev);
 	}
 	spin_unlock(&h->inv_lock);
+out:
+	svacc_regs_unlock(idx);
 }
 
 static bool svacc_pte_is_leaf(u64 e, unsigned int level)
@@ -872,11 +883,13 @@ static void svacc_hmm_fault_work(struct work_struct *work)
 	struct svacc_device *sdev = h->sdev;
 	struct svacc_fault f = { };
 	u32 tail, id;
+	int idx;
 
 	mutex_lock(&h->fq_lock);
+	idx = svacc_regs_lock();
 	for (;;) {
 		/* A device being reset has no queue: the restart resets ours. */
-		if (READ_ONCE(sdev->stopped))
+		if (READ_ONCE(sdev->stopped) || svacc_regs_off(sdev))
 			break;
 		f.epoch = atomic_read(&sdev->reset_epoch);
 		tail = readl(sdev->regs + SVACC_FQ_TAIL);
@@ -894,6 +907,7 @@ static void svacc_hmm_fault_work(struct work_struct *work)
 		}
 		writel(h->fq_head, sdev->regs + SVACC_FQ_HEAD);
 	}
+	svacc_regs_unlock(idx);
 	mutex_unlock(&h->fq_lock);
 }
 

@@ -19,10 +19,12 @@
 #include <linux/bitfield.h>
 #include <linux/io.h>
 #include <linux/pci.h>
+#include <linux/srcu.h>
 
 #include <drm/drm_drv.h>
 
 #include "svacc_drv.h"
+#include "svacc_trace.h"
 #include "svacc_xlate.h"
 
 /**
@@ -187,6 +189,89 @@ void svacc_reset_fini(struct svacc_device *sdev)
 }
 
 /*
+ * An FLR or PCI error recovery owns the function from reset_prepare() or
+ * error_detected() until reset_done() or slot_reset(). Meanwhile its
+ * memory decode may be off (the PCI core clears the Command register
+ * around an FLR), and an access to its BARs is an Unsupported Request,
+ * which some platforms escalate to a fatal error. mode_lock and wq_mutex
+ * keep the driver's own configuration paths out; what they do not cover
+ * asks svacc_regs_off() first, and user space loses its portal
+ * mappings: a portal fault waits for the end of the reset.
+ */
+DEFINE_STATIC_SRCU(svacc_regs_srcu);
+
+/**
+ * svacc_regs_lock() - begin register accesses that the reset's locks allow
+ *
+ * For paths that mode_lock and wq_mutex do not exclude: a device-TLB
+ * invalidation from an MMU notifier, a closing context's command, the
+ * fault queue work. Until svacc_regs_unlock() they may touch the
+ * registers if svacc_regs_off() says no. While the BARs may not decode
+ * the device is held in reset: it was reset before and is restarted
+ * after, makes no access meanwhile and has discarded its TLB, so such a
+ * path has nothing to do. Callable in atomic context.
+ *
+ * Return: the index for svacc_regs_unlock().
+ */
+int svacc_regs_lock(void)
+	__acquires(svacc_regs)
+{
+	return srcu_read_lock(&svacc_regs_srcu);
+}
+
+/**
+ * svacc_regs_unlock() - end what svacc_regs_lock() began
+ * @idx: its return value
+ */
+void svacc_regs_unlock(int idx)
+	__releases(svacc_regs)
+{
+	srcu_read_unlock(&svacc_regs_srcu, idx);
+}
+
+/*
+ * Close or open the register gate, and wait for the accesses that began
+ * under its previous state: none is left in flight when the BARs go, and
+ * none that skipped its work (a device-TLB invalidation) is still running
+ * when the restart lets the device walk the page tables again. The trace
+ * says "off" once no access is in flight, "on" before any can begin.
+ */
+static void svacc_regs_set_off(struct svacc_device *sdev, bool off)
+{
+	if (!off)
+		trace_svacc_regs(sdev, false);
+	WRITE_ONCE(sdev->regs_off, off);
+	synchronize_srcu(&svacc_regs_srcu);
+	if (off)
+		trace_svacc_regs(sdev, true);
+}
+
+/*
+ * No user access reaches the portals until the reset is over: @in_flr
+ * makes svacc_portal_fault() wait, and every portal page goes from every
+ * mapping (claims stand; the pages come back at the next access). Under
+ * wq_mutex, which the fault handler takes to map a page.
+ */
+static void svacc_flr_begin(struct svacc_device *sdev)
+{
+	lockdep_assert_held(&sdev->wq_mutex);
+	WRITE_ONCE(sdev->in_flr, true);
+	svacc_wq_unmap_portals(sdev);
+}
+
+/* The reset is over: restart, then let portal faults map pages again. */
+static void svacc_flr_end(struct svacc_device *sdev)
+{
+	lockdep_assert_held(&sdev->mode_lock);
+	lockdep_assert_held(&sdev->wq_mutex);
+	svacc_regs_set_off(sdev, false);
+	sdev->restart_retries = 0;
+	svacc_hw_restart(sdev);
+	WRITE_ONCE(sdev->in_flr, false);
+	wake_up_all(&sdev->compl_wait);
+}
+
+/*
  * FLR through sysfs (pci_reset_function()): stop before it, restart after
  * it. mode_lock and wq_mutex are held from prepare to done, so that no
  * context is bound or torn down, and no WQ claimed, released or
@@ -199,17 +284,16 @@ static void svacc_reset_prepare(struct pci_dev *pdev)
 
 	mutex_lock(&sdev->mode_lock);
 	mutex_lock(&sdev->wq_mutex);
-	WRITE_ONCE(sdev->in_flr, true);
+	svacc_flr_begin(sdev);
 	svacc_hw_stop(sdev);
+	svacc_regs_set_off(sdev, true);
 }
 
 static void svacc_reset_done(struct pci_dev *pdev)
 {
 	struct svacc_device *sdev = pci_get_drvdata(pdev);
 
-	sdev->restart_retries = 0;
-	svacc_hw_restart(sdev);
-	WRITE_ONCE(sdev->in_flr, false);
+	svacc_flr_end(sdev);
 	mutex_unlock(&sdev->wq_mutex);
 	mutex_unlock(&sdev->mode_lock);
 }
@@ -223,8 +307,11 @@ static pci_ers_result_t svacc_error_detected(struct pci_dev *pdev,
 	dev_err(&pdev->dev, "PCI error (channel state %d)\n", state);
 	if (state == pci_channel_io_perm_failure)
 		return PCI_ERS_RESULT_DISCONNECT;
-	WRITE_ONCE(sdev->in_flr, true);
+	mutex_lock(&sdev->wq_mutex);
+	svacc_flr_begin(sdev);
+	mutex_unlock(&sdev->wq_mutex);
 	svacc_hw_stop(sdev);
+	svacc_regs_set_off(sdev, true);
 	return PCI_ERS_RESULT_NEED_RESET;
 }
 
@@ -235,9 +322,7 @@ static pci_ers_result_t svacc_slot_reset(struct pci_dev *pdev)
 	pci_restore_state(pdev);
 	mutex_lock(&sdev->mode_lock);
 	mutex_lock(&sdev->wq_mutex);
-	sdev->restart_retries = 0;
-	svacc_hw_restart(sdev);
-	WRITE_ONCE(sdev->in_flr, false);
+	svacc_flr_end(sdev);
 	mutex_unlock(&sdev->wq_mutex);
 	mutex_unlock(&sdev->mode_lock);
 	return PCI_ERS_RESULT_RECOVERED;

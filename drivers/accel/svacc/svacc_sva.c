@@ -70,12 +70,19 @@ static void svacc_sva_stop(struct svacc_ctx *ctx)
 {
 	struct svacc_device *sdev = ctx->sdev;
 	unsigned long warn = jiffies + 10 * HZ;
+	int idx;
 	u32 n;
 
 	for (;;) {
 		mutex_lock(&sdev->prs_lock);
-		writel(ctx->pasid, sdev->regs + SVACC_PRS_PASID);
-		n = readl(sdev->regs + SVACC_PRS_PENDING);
+		idx = svacc_regs_lock();
+		/* Held in reset by an FLR: it has dropped its page requests */
+		n = 0;
+		if (!svacc_regs_off(sdev)) {
+			writel(ctx->pasid, sdev->regs + SVACC_PRS_PASID);
+			n = readl(sdev->regs + SVACC_PRS_PENDING);
+		}
+		svacc_regs_unlock(idx);
 		mutex_unlock(&sdev->prs_lock);
 		if (!n || n == U32_MAX)
 			return;

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * svacc tracepoints: submission, completion interrupts, software errors
- * and PASID/WQ drains.
+ * svacc tracepoints: submission, completion interrupts, software errors,
+ * PASID/WQ drains, device-TLB invalidations and the register gate of a
+ * reset.
  */
 #undef TRACE_SYSTEM
 #define TRACE_SYSTEM svacc
@@ -99,6 +100,40 @@ TRACE_EVENT(svacc_drain,
 				       { SVACC_CMD_DRAIN_PASID, "drain_pasid" },
 				       { SVACC_CMD_ABORT_PASID, "abort_pasid" }),
 		      __entry->arg, __entry->ret)
+);
+
+TRACE_EVENT(svacc_devtlb_inv,
+	    TP_PROTO(struct svacc_device *sdev, u32 id, u64 start, u64 npages,
+		     bool sent),
+	    TP_ARGS(sdev, id, start, npages, sent),
+	    TP_STRUCT__entry(__string(dev, dev_name(&sdev->pdev->dev))
+			     __field(u32, id)
+			     __field(u64, start)
+			     __field(u64, npages)
+			     __field(bool, sent)
+	    ),
+	    TP_fast_assign(__assign_str(dev);
+			   __entry->id = id;
+			   __entry->start = start;
+			   __entry->npages = npages;
+			   __entry->sent = sent;
+	    ),
+	    TP_printk("%s ctx=%u start=%#llx pages=%llu %s", __get_str(dev),
+		      __entry->id, __entry->start, __entry->npages,
+		      __entry->sent ? "sent" : "skipped (held in reset)")
+);
+
+TRACE_EVENT(svacc_regs,
+	    TP_PROTO(struct svacc_device *sdev, bool off),
+	    TP_ARGS(sdev, off),
+	    TP_STRUCT__entry(__string(dev, dev_name(&sdev->pdev->dev))
+			     __field(bool, off)
+	    ),
+	    TP_fast_assign(__assign_str(dev);
+			   __entry->off = off;
+	    ),
+	    TP_printk("%s %s", __get_str(dev),
+		      __entry->off ? "off" : "on")
 );
 
 #endif /* _SVACC_TRACE_H_ */

@@ -263,7 +263,8 @@ int svacc_ioctl_wq_release(struct drm_device *drm, void *data, struct drm_file *
 /*
  * Insert the portal page of the claim the VMA was made for, if that claim
  * still stands; anything else (released, reclaimed by anyone, device
- * removed) gets SIGBUS.
+ * removed) gets SIGBUS. While an FLR or PCI error recovery has the
+ * function, its BARs may not decode: wait for the end of it.
  */
 static vm_fault_t svacc_portal_fault(struct vm_fault *vmf)
 {
@@ -275,11 +276,18 @@ static vm_fault_t svacc_portal_fault(struct vm_fault *vmf)
 	unsigned long pfn;
 	int idx;
 
+	/* Killed meanwhile: the access is never retried, the task exits */
+	if (wait_event_killable(sdev->compl_wait, !READ_ONCE(sdev->in_flr) ||
+				drm_dev_is_unplugged(&sdev->drm)))
+		return VM_FAULT_NOPAGE;
 	if (!drm_dev_enter(&sdev->drm, &idx))
 		return VM_FAULT_SIGBUS;
 	mutex_lock(&sdev->wq_mutex);
-	if (wq->owner && wq->owner == file->driver_priv &&
-	    wq->claim_gen == (uintptr_t)vma->vm_private_data) {
+	if (READ_ONCE(sdev->in_flr)) {
+		/* A reset began after the wait: fault again, and wait for it */
+		ret = VM_FAULT_NOPAGE;
+	} else if (wq->owner && wq->owner == file->driver_priv &&
+		   wq->claim_gen == (uintptr_t)vma->vm_private_data) {
 		pfn = PHYS_PFN(sdev->portal_phys + wq->idx * SVACC_PORTAL_STRIDE +
 			       SVACC_PORTAL_USER);
 		ret = vmf_insert_pfn(vma, vmf->address, pfn);
@@ -287,6 +295,22 @@ static vm_fault_t svacc_portal_fault(struct vm_fault *vmf)
 	mutex_unlock(&sdev->wq_mutex);
 	drm_dev_exit(idx);
 	return ret;
+}
+
+/**
+ * svacc_wq_unmap_portals() - take every portal page out of every mapping
+ * @sdev: device
+ *
+ * Claims stand: the next access faults, and svacc_portal_fault() decides.
+ * Caller holds &svacc_device.wq_mutex, which that handler takes to map a
+ * page, and has set what makes it refuse to.
+ */
+void svacc_wq_unmap_portals(struct svacc_device *sdev)
+{
+	lockdep_assert_held(&sdev->wq_mutex);
+	unmap_mapping_range(sdev->drm.anon_inode->i_mapping,
+			    (loff_t)SVACC_PORTAL_PGOFF << PAGE_SHIFT,
+			    (loff_t)sdev->num_wqs << PAGE_SHIFT, 1);
 }
 
 static const struct vm_operations_struct svacc_portal_vm_ops = {

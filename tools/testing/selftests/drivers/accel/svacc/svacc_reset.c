@@ -14,7 +14,9 @@
  * nommu modes: DEVPT) provoked by pointing the device's context table at a
  * bus address with nothing behind it, through the register BAR mapped
  * from sysfs, and FLRs while another process claims and releases
- * dedicated WQs. svacc_block's stuck_command_resets_device covers the reset
+ * dedicated WQs. While an FLR has the function, nothing may touch its
+ * BARs: user portal mappings are taken away, and device-TLB invalidations
+ * (HMM mirror) are skipped. svacc_block's stuck_command_resets_device covers the reset
  * after a device command timeout, svacc_submit's wait_reset_epoch the WAIT
  * argument itself.
  *
@@ -30,6 +32,8 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -158,6 +162,53 @@ TEST_F_TIMEOUT(reset, flr_idle_context_survives, 300)
 	EXPECT_EQ(0, ret) TH_LOG("ioctl copy after the FLR: %d", ret);
 	ret = copy_after_reset(&s, SVACC_PATH_PORTAL, self->rec, 0);
 	EXPECT_EQ(0, ret) TH_LOG("copy through the portal mapped before the FLR: %d", ret);
+	svacc_close(&s);
+	EXPECT_EQ(0, device_works());
+	ASSERT_NO_SPLAT(self);
+}
+
+/*
+ * Minor faults this thread took for one load of the portal's status word.
+ * The page walks of /proc/self/pagemap and mincore() skip a PFN mapping,
+ * so whether the portal page is mapped is told by whether a load of it
+ * faults.
+ */
+static long portal_load_faults(void *portal)
+{
+	struct rusage r0, r1;
+
+	if (getrusage(RUSAGE_THREAD, &r0))
+		return -errno;
+	svacc_portal_read_status(portal);
+	if (getrusage(RUSAGE_THREAD, &r1))
+		return -errno;
+	return r1.ru_minflt - r0.ru_minflt;
+}
+
+/*
+ * Around an FLR the function's memory decode is off, and a write to a
+ * portal then would be an Unsupported Request: the driver takes the
+ * portal pages out of every user mapping before the FLR. The claim
+ * stands, and the next access maps the page again (a fault).
+ */
+TEST_F_TIMEOUT(reset, flr_unmaps_portals, 300)
+{
+	struct svacc s;
+	int ret;
+
+	ASSERT_EQ(0, svacc_open(&s, NULL));
+	ASSERT_EQ(0, svacc_wq_claim(&s, SVACC_WQ_ANY));
+	ASSERT_EQ(0, copy_verified(&s, SVACC_PATH_PORTAL, PAGE, self->rec));
+	/* The submission mapped the page: a load takes no fault */
+	ASSERT_EQ(0, portal_load_faults(s.portal));
+
+	ret = flr(self->pci);
+	ASSERT_EQ(0, ret) TH_LOG("FLR through sysfs: %s", strerror(-ret));
+	EXPECT_EQ(1, portal_load_faults(s.portal))
+		TH_LOG("the portal page stayed mapped across the FLR");
+	EXPECT_EQ(0, portal_load_faults(s.portal)) TH_LOG("the portal was not mapped again");
+	ret = copy_after_reset(&s, SVACC_PATH_PORTAL, self->rec, 0);
+	EXPECT_EQ(0, ret) TH_LOG("copy through the portal after the FLR: %d", ret);
 	svacc_close(&s);
 	EXPECT_EQ(0, device_works());
 	ASSERT_NO_SPLAT(self);
@@ -650,6 +701,169 @@ TEST_F_TIMEOUT(reset, claims_across_flr, 300)
 	TH_LOG("%lu claims, %lu refused while the device restarted", sh->claims, sh->again);
 	EXPECT_EQ(0, sh->log.fails) TH_LOG("%d failure(s), first: %s",
 					   sh->log.fails, sh->log.first);
+	svacc_close(&probe);
+	EXPECT_EQ(0, device_works());
+	ASSERT_NO_SPLAT(self);
+}
+
+#define TRACE_INST	"/sys/kernel/tracing/instances/svacc_reset"
+/* Pages unmapped one by one across an FLR, each mirrored before */
+#define INV_PAGES	256
+
+/* What the unmapper of flr_skips_invalidations was told and did */
+struct inv_shared {
+	int ready;			/* its pages are mirrored */
+	int go;				/* the FLR is about to start */
+	int done;			/* the FLR is over */
+	int err;
+};
+
+/*
+ * Mirror INV_PAGES pages into the device page table, then, from @sh->go
+ * until the FLR is over, unmap them one at a time: every unmap of a
+ * mirrored page asks for a device-TLB invalidation. Each page is a VMA of
+ * its own (a PROT_NONE page between two), so that no THP backs them and
+ * each has a 4 KiB leaf of its own.
+ */
+static void unmapper(struct inv_shared *sh, struct drm_svacc_completion *c)
+{
+	struct drm_svacc_desc d;
+	struct svacc s;
+	unsigned int i;
+	char *buf;
+	int ret = 0;
+
+	if (svacc_open(&s, NULL))
+		_exit(1);
+	buf = mmap(NULL, 2 * INV_PAGES * PAGE, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (buf == MAP_FAILED)
+		_exit(2);
+	for (i = 0; i < INV_PAGES && !ret; i++)
+		ret = mprotect(buf + (2 * i + 1) * PAGE, PAGE, PROT_NONE) ? -errno : 0;
+	for (i = 0; i < INV_PAGES && !ret; i++) {
+		svacc_desc_memfill(&d, buf + 2 * i * PAGE, 0x5a5a5a5a5a5a5a5aULL, PAGE, c);
+		d.flags |= SVACC_DESC_F_BOF;
+		ret = submit_wait(&s, &d, c);
+		/* 0 or an errno; a status other than success as a positive value */
+		ret = ret == SVACC_STATUS_SUCCESS ? 0 : ret ?: -EIO;
+	}
+	sh->err = ret;
+	__atomic_store_n(&sh->ready, 1, __ATOMIC_SEQ_CST);
+	if (ret)
+		_exit(3);
+	while (!__atomic_load_n(&sh->go, __ATOMIC_SEQ_CST))
+		usleep(100);
+	for (i = 0; i < INV_PAGES && !__atomic_load_n(&sh->done, __ATOMIC_SEQ_CST); i++) {
+		munmap(buf + 2 * i * PAGE, PAGE);
+		usleep(500);
+	}
+	svacc_close(&s);
+	_exit(0);
+}
+
+/* The trace of one FLR: invalidations asked for while the gate was off */
+struct inv_trace {
+	int off;		/* "svacc_regs: ... off" lines */
+	int on;			/* "... on" */
+	int all;		/* invalidations asked for */
+	int inside;		/* of which between an off and its on */
+	int sent_inside;	/* of which reached the device */
+	char first[512];	/* the first of those */
+};
+
+static int read_inv_trace(struct inv_trace *t)
+{
+	FILE *f = fopen(TRACE_INST "/trace", "re");
+	bool off = false;
+	char line[512];
+	size_t n;
+
+	if (!f)
+		return -errno;
+	memset(t, 0, sizeof(*t));
+	while (fgets(line, sizeof(line), f)) {
+		if (strstr(line, "svacc_regs: ")) {
+			line[strcspn(line, "\n")] = 0;
+			n = strlen(line);
+			off = n > 4 && !strcmp(line + n - 4, " off");
+			off ? t->off++ : t->on++;
+		} else if (strstr(line, "svacc_devtlb_inv:") && ++t->all && off) {
+			t->inside++;
+			if (strstr(line, " sent") && !t->sent_inside++)
+				snprintf(t->first, sizeof(t->first), "%s", line);
+		}
+	}
+	fclose(f);
+	return 0;
+}
+
+static void inv_trace_stop(void)
+{
+	write_str(TRACE_INST "/events/svacc/enable", "0");
+	rmdir(TRACE_INST);
+}
+
+/*
+ * HMM mirror: another process unmaps mirrored pages, one after another,
+ * while an FLR runs. Between the driver's reset_prepare() and its
+ * reset_done() the function's memory decode may be off, and the device
+ * is held in reset with an empty TLB: the invalidations the unmaps ask for
+ * in that window must not touch the registers. The driver's tracepoints
+ * tell: svacc_regs (its register gate off and on again) and
+ * svacc_devtlb_inv ("sent" to the device, or "skipped"). Some unmaps must
+ * fall inside the window, or the FLR is tried again (up to 5 times).
+ */
+TEST_F_TIMEOUT(reset, flr_skips_invalidations, 300)
+{
+	struct inv_shared *sh = shared_alloc(sizeof(*sh));
+	struct inv_trace t = { };
+	int round, ret, status;
+	struct svacc probe;
+	pid_t pid;
+
+	ASSERT_NE(NULL, sh);
+	ASSERT_EQ(0, svacc_open(&probe, NULL));
+	if (probe.info.mode != SVACC_MODE_HMM)
+		SKIP(svacc_close(&probe); return,
+		     "%s mode: the IOMMU invalidates, not the driver",
+		     svacc_mode_name(probe.info.mode));
+	inv_trace_stop();	/* leftovers of a killed run */
+	ret = mkdir(TRACE_INST, 0700) ? -errno : 0;
+	ASSERT_EQ(0, ret) TH_LOG(TRACE_INST ": %s", strerror(-ret));
+	ASSERT_EQ(0, write_str(TRACE_INST "/trace_clock", "mono"));
+	ASSERT_EQ(0, write_str(TRACE_INST "/events/svacc/svacc_regs/enable", "1"));
+	ASSERT_EQ(0, write_str(TRACE_INST "/events/svacc/svacc_devtlb_inv/enable", "1"));
+
+	for (round = 1; round <= 5 && !t.inside; round++) {
+		memset(sh, 0, sizeof(*sh));
+		fflush(stdout);
+		pid = fork();
+		ASSERT_LE(0, pid);
+		if (pid == 0)
+			unmapper(sh, self->rec);
+		while (!__atomic_load_n(&sh->ready, __ATOMIC_SEQ_CST))
+			usleep(1000);
+		ASSERT_EQ(0, sh->err) TH_LOG("mirroring the pages: %d", sh->err);
+		ret = open(TRACE_INST "/trace", O_WRONLY | O_TRUNC | O_CLOEXEC);
+		ASSERT_LE(0, ret) TH_LOG("clearing the trace: %s", strerror(errno));
+		close(ret);
+		__atomic_store_n(&sh->go, 1, __ATOMIC_SEQ_CST);
+		ret = flr(self->pci);
+		__atomic_store_n(&sh->done, 1, __ATOMIC_SEQ_CST);
+		ASSERT_EQ(0, ret) TH_LOG("FLR through sysfs: %s", strerror(-ret));
+		ASSERT_EQ(0, wait_child(pid, 120, &status)) TH_LOG("the unmapper hung");
+		EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status))
+			TH_LOG("unmapper: status %#x", status);
+		ASSERT_EQ(0, read_inv_trace(&t));
+		ASSERT_EQ(1, t.off) TH_LOG("round %d: %d \"off\" events", round, t.off);
+		ASSERT_EQ(1, t.on) TH_LOG("round %d: %d \"on\" events", round, t.on);
+		TH_LOG("round %d: %d invalidation(s), %d during the FLR, %d of them sent",
+		       round, t.all, t.inside, t.sent_inside);
+		EXPECT_EQ(0, t.sent_inside) TH_LOG("first: %s", t.first);
+	}
+	inv_trace_stop();
+	EXPECT_LT(0, t.inside) TH_LOG("no unmap fell inside an FLR in 5 tries");
 	svacc_close(&probe);
 	EXPECT_EQ(0, device_works());
 	ASSERT_NO_SPLAT(self);
