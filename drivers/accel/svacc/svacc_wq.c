@@ -276,10 +276,13 @@ static vm_fault_t svacc_portal_fault(struct vm_fault *vmf)
 	unsigned long pfn;
 	int idx;
 
-	/* Killed meanwhile: the access is never retried, the task exits */
+	/*
+	 * Killed meanwhile: fail the access (a uaccess then returns -EFAULT
+	 * rather than retrying it until the reset is over); the task exits.
+	 */
 	if (wait_event_killable(sdev->compl_wait, !READ_ONCE(sdev->in_flr) ||
 				drm_dev_is_unplugged(&sdev->drm)))
-		return VM_FAULT_NOPAGE;
+		return VM_FAULT_SIGBUS;
 	if (!drm_dev_enter(&sdev->drm, &idx))
 		return VM_FAULT_SIGBUS;
 	mutex_lock(&sdev->wq_mutex);
