@@ -58,20 +58,6 @@ bool svacc_in_engine(void)
     return svacc_engine_depth;
 }
 
-/*
- * Wait for every copy running without the BQL.  The caller holds the BQL
- * and copies only start under it, so none starts before the caller lets
- * go: whatever it removes next (a translation, a job) is no longer in use.
- */
-void svacc_dma_fence(SvaccState *s)
-{
-    qemu_mutex_lock(&s->dma_lock);
-    while (s->dma_inflight) {
-        qemu_cond_wait(&s->dma_cond, &s->dma_lock);
-    }
-    qemu_mutex_unlock(&s->dma_lock);
-}
-
 void svacc_desc_parse(SvaccDesc *d, const uint8_t *raw)
 {
     memcpy(d->raw, raw, SVACC_DESC_SIZE);
@@ -83,11 +69,6 @@ void svacc_desc_parse(SvaccDesc *d, const uint8_t *raw)
     d->dst = ldq_le_p(raw + SVACC_DESC_DST);
     d->size = ldl_le_p(raw + SVACC_DESC_XFER_SIZE);
     d->op0 = ldq_le_p(raw + SVACC_DESC_OP0);
-}
-
-void svacc_engine_kick(SvaccState *s)
-{
-    qemu_bh_schedule(s->bh);
 }
 
 static void svacc_engine_resume_work(CPUState *cpu, run_on_cpu_data data)
@@ -218,22 +199,81 @@ void svacc_abort_pasid(SvaccState *s, uint32_t pasid)
     }
 }
 
-void svacc_fault_resp(SvaccState *s, uint32_t val)
+/*
+ * The driver answered fault record @fault_id (FAULT_RESP): the job parked
+ * on it translates again, and fails the access at once if @fail.
+ */
+void svacc_engine_fault_answered(SvaccState *s, uint16_t fault_id, bool fail)
 {
-    uint16_t id = val & 0xffff;
-    unsigned resp = (val >> 16) & 0xff;
     int n;
 
-    trace_svacc_fault_resp(id, resp);
     for (n = 0; n < s->num_wqs; n++) {
         SvaccJob *job = s->wq[n].job;
 
-        if (job && job->park == SVACC_PARK_FAULT && job->fault_id == id) {
+        if (job && job->park == SVACC_PARK_FAULT && job->fault_id == fault_id) {
             job->park = SVACC_PARK_NONE;
-            job->fail_armed = resp == SVACC_FAULT_RESP_FAIL;
+            job->fail_armed = fail;
             svacc_engine_resume(s);
             return;
         }
+    }
+}
+
+/*
+ * A page request group was answered, or gave its PRI budget back: every
+ * job parked on page requests translates again.
+ */
+void svacc_engine_pri_answered(SvaccState *s)
+{
+    int n;
+
+    for (n = 0; n < s->num_wqs; n++) {
+        SvaccJob *job = s->wq[n].job;
+
+        if (job && (job->park == SVACC_PARK_PRI ||
+                    job->park == SVACC_PARK_PRI_SEND)) {
+            job->park = SVACC_PARK_NONE;
+        }
+    }
+    svacc_engine_resume(s);
+}
+
+/*
+ * Called whenever work completes: finishes a command that waits for the
+ * engine's work (DISABLE_WQ, DRAIN_WQ, DRAIN_PASID) if it can.
+ */
+void svacc_check_commands(SvaccState *s)
+{
+    unsigned n = s->cmdarg & 0xff;
+    SvaccWQ *wq = &s->wq[n < SVACC_MAX_WQS ? n : 0];
+
+    if (!s->cmd_pending) {
+        return;
+    }
+    switch (s->cmd) {
+    case SVACC_CMD_DISABLE_WQ:
+        if (!wq->job && !wq->count) {
+            svacc_wq_flush(s, n);
+            wq->enabled = false;
+            wq->disabling = false;
+            svacc_portals_clear(s, n);
+            svacc_cmd_done(s, SVACC_CMDSTS_SUCCESS);
+        }
+        break;
+    case SVACC_CMD_DRAIN_WQ:
+        if ((!wq->job || wq->job->seq >= s->cmd_seq) &&
+            (!wq->count || wq->ring[wq->head].seq >= s->cmd_seq)) {
+            svacc_cmd_done(s, SVACC_CMDSTS_SUCCESS);
+        }
+        break;
+    case SVACC_CMD_DRAIN_PASID:
+        if (!svacc_pasid_busy(s, s->cmdarg & SVACC_DESC_PASID_MASK,
+                              s->cmd_seq, NULL)) {
+            svacc_cmd_done(s, SVACC_CMDSTS_SUCCESS);
+        }
+        break;
+    default:
+        g_assert_not_reached();
     }
 }
 
@@ -326,6 +366,22 @@ static void svacc_op_fault(SvaccOp *op, uint64_t va, bool write,
     svacc_op_finish(op, SVACC_STATUS_PAGE_FAULT);
 }
 
+/* A translation parked @job: what it waits for */
+static void svacc_job_park(SvaccJob *job, SvaccXlate why)
+{
+    switch (why) {
+    case SVACC_XLATE_PARK_FAULT:
+        job->park = SVACC_PARK_FAULT;
+        break;
+    case SVACC_XLATE_PARK_PRI:
+        job->park = SVACC_PARK_PRI;
+        break;
+    default:
+        job->park = SVACC_PARK_PRI_SEND;
+        break;
+    }
+}
+
 /*
  * Translate one access of @op.  Returns true with *pa / *len when the
  * access can go ahead; otherwise the op is finished (fault, denied) or
@@ -337,11 +393,15 @@ static bool svacc_op_xlate(SvaccState *s, SvaccJob *job, SvaccOp *op,
 {
     bool bof = op->d.flags & SVACC_FLAG_BOF;
     uint64_t done = op->overlap ? 0 : op->done;
+    SvaccXlate x = svacc_translate(s, job, va, end, write, bof, pa, len);
 
-    switch (svacc_translate(s, job, va, end, write, bof, pa, len)) {
+    switch (x) {
     case SVACC_XLATE_OK:
         return true;
-    case SVACC_XLATE_PARK:
+    case SVACC_XLATE_PARK_FAULT:
+    case SVACC_XLATE_PARK_PRI:
+    case SVACC_XLATE_PARK_PRI_SEND:
+        svacc_job_park(job, x);
         *step = SVACC_STEP_PARKED;
         return false;
     case SVACC_XLATE_FAULT:
@@ -749,6 +809,7 @@ static bool svacc_op_record(SvaccState *s, SvaccJob *job, SvaccOp *op,
     uint64_t va = op->d.compl_addr, len;
     uint8_t cr[SVACC_CR_SIZE];
     uint8_t code = 0;
+    SvaccXlate x;
     hwaddr pa;
 
     if (va & (SVACC_CR_SIZE - 1)) {
@@ -758,8 +819,9 @@ static bool svacc_op_record(SvaccState *s, SvaccJob *job, SvaccOp *op,
         code = SVACC_SWERR_COMPL_WRITE;
     } else {
         /* a record is never dropped for a page the OS could provide */
-        switch (svacc_translate(s, job, va, va + SVACC_CR_SIZE, true, true,
-                                &pa, &len)) {
+        x = svacc_translate(s, job, va, va + SVACC_CR_SIZE, true, true,
+                            &pa, &len);
+        switch (x) {
         case SVACC_XLATE_OK:
             memset(cr, 0, sizeof(cr));
             cr[SVACC_CR_RESULT] = op->result;
@@ -779,7 +841,10 @@ static bool svacc_op_record(SvaccState *s, SvaccJob *job, SvaccOp *op,
                 code = SVACC_SWERR_COMPL_WRITE;
             }
             break;
-        case SVACC_XLATE_PARK:
+        case SVACC_XLATE_PARK_FAULT:
+        case SVACC_XLATE_PARK_PRI:
+        case SVACC_XLATE_PARK_PRI_SEND:
+            svacc_job_park(job, x);
             *step = SVACC_STEP_PARKED;
             return false;
         case SVACC_XLATE_HALT:

@@ -9,7 +9,11 @@
  * system memory and the ATC must stay coherent by itself.
  *
  * DEVPT mode: a context table and four-level page table read with bus
- * addresses, a device TLB, fault records in the fault queue.
+ * addresses, a device TLB, fault records in the fault queue and the
+ * driver's answers to them (FAULT_RESP).
+ *
+ * A translation that has to wait says what for (SVACC_XLATE_PARK_*); the
+ * engine parks the job, and unparks it when told of an answer.
  *
  * Copyright (c) 2026 The svacc authors
  *
@@ -225,21 +229,6 @@ static void svacc_pasid_register_pri(SvaccState *s, SvaccPasidState *ps)
 /* ---------------------------------------------------------------------- */
 /* Page request groups */
 
-static void svacc_wake_pri_waiters(SvaccState *s)
-{
-    int n;
-
-    for (n = 0; n < s->num_wqs; n++) {
-        SvaccJob *job = s->wq[n].job;
-
-        if (job && (job->park == SVACC_PARK_PRI ||
-                    job->park == SVACC_PARK_PRI_SEND)) {
-            job->park = SVACC_PARK_NONE;
-        }
-    }
-    svacc_engine_resume(s);
-}
-
 static void svacc_prg_free(SvaccState *s, SvaccPrg *g)
 {
     g->state = SVACC_PRG_FREE;
@@ -304,7 +293,7 @@ void svacc_pri_retry_timer(void *opaque)
             }
         }
     }
-    svacc_wake_pri_waiters(s);
+    svacc_engine_pri_answered(s);
 }
 
 static void svacc_pri_response(SvaccState *s, uint32_t pasid,
@@ -339,7 +328,7 @@ static void svacc_pri_response(SvaccState *s, uint32_t pasid,
     if (!g->job) {
         svacc_prg_free(s, g);
     }
-    svacc_wake_pri_waiters(s);
+    svacc_engine_pri_answered(s);
 }
 
 void svacc_pri_config_changed(SvaccState *s)
@@ -386,7 +375,7 @@ void svacc_pri_config_changed(SvaccState *s)
         pci_word_test_and_set_mask(pdev->config + pdev->exp.pri_cap +
                                    PCI_PRI_STATUS, PCI_PRI_STATUS_STOPPED);
     }
-    svacc_wake_pri_waiters(s);
+    svacc_engine_pri_answered(s);
 }
 
 /*
@@ -627,16 +616,14 @@ static SvaccXlate svacc_pri_miss(SvaccState *s, SvaccJob *job, uint64_t va,
     }
     if (!cover) {
         /* no budget or group index now: a response will free some */
-        job->park = SVACC_PARK_PRI_SEND;
         svacc_pri_backoff(s);
-        return SVACC_XLATE_PARK;
+        return SVACC_XLATE_PARK_PRI_SEND;
     }
     if (cover->state == SVACC_PRG_FAILED) {
         return SVACC_XLATE_FAULT;
     }
-    job->park = cover->state == SVACC_PRG_SENDING ? SVACC_PARK_PRI_SEND :
-                                                    SVACC_PARK_PRI;
-    return SVACC_XLATE_PARK;
+    return cover->state == SVACC_PRG_SENDING ? SVACC_XLATE_PARK_PRI_SEND :
+                                               SVACC_XLATE_PARK_PRI;
 }
 
 static SvaccXlate svacc_ats_translate(SvaccState *s, SvaccJob *job,
@@ -758,11 +745,20 @@ static SvaccXlate svacc_fault_record(SvaccState *s, SvaccJob *job,
     }
     s->fq_tail = (s->fq_tail + 1) & mask;
     s->counters[SVACC_CNT_DEV_FAULT]++;
-    job->park = SVACC_PARK_FAULT;
     job->fault_va = va;
     job->fault_write = write;
     svacc_raise_cause(s, SVACC_INT_FAULT);
-    return SVACC_XLATE_PARK;
+    return SVACC_XLATE_PARK_FAULT;
+}
+
+/* FAULT_RESP: the driver's answer to a fault record */
+void svacc_fault_resp(SvaccState *s, uint32_t val)
+{
+    uint16_t id = val & 0xffff;
+    unsigned resp = (val >> 16) & 0xff;
+
+    trace_svacc_fault_resp(id, resp);
+    svacc_engine_fault_answered(s, id, resp == SVACC_FAULT_RESP_FAIL);
 }
 
 static SvaccXlate svacc_read_ctx(SvaccState *s, uint32_t pasid, bool priv,

@@ -29,35 +29,6 @@
 #define SVACC_EXT_CAP_OFFSET    0x100
 #define SVACC_PRI_MIN_CAPACITY  32
 
-bool svacc_enabled(SvaccState *s)
-{
-    return (s->gensts & (SVACC_GENSTS_ENABLED | SVACC_GENSTS_HALTED)) ==
-           SVACC_GENSTS_ENABLED;
-}
-
-uint32_t svacc_pasid_limit(SvaccState *s)
-{
-    return 1u << (s->prop_pasid ? s->pasid_width : 20);
-}
-
-static unsigned svacc_mode(SvaccState *s)
-{
-    return (s->genctrl & SVACC_GENCTRL_MODE_MASK) >> SVACC_GENCTRL_MODE_SHIFT;
-}
-
-AddressSpace *svacc_data_as(SvaccState *s)
-{
-    /*
-     * ATS answers are guest-physical and there is no translated-request
-     * path in QEMU: use system memory directly.  DEVPT tables hold bus
-     * addresses, which go through whatever DMA domain the IOMMU gives us.
-     */
-    if (svacc_mode(s) == SVACC_MODE_ATS) {
-        return &address_space_memory;
-    }
-    return pci_get_address_space(PCI_DEVICE(s));
-}
-
 static uint32_t svacc_cap_xlate(SvaccState *s)
 {
     PCIDevice *pdev = PCI_DEVICE(s);
@@ -74,118 +45,8 @@ static uint32_t svacc_cap_xlate(SvaccState *s)
     return v;
 }
 
-void svacc_raise_cause(SvaccState *s, uint32_t cause)
-{
-    uint32_t newly = cause & ~s->intcause;
-    PCIDevice *pdev = PCI_DEVICE(s);
-
-    s->intcause |= cause;
-    if ((newly & ~s->intmask) && msix_enabled(pdev)) {
-        msix_notify(pdev, SVACC_MSIX_MISC);
-    }
-}
-
-void svacc_log_swerr(SvaccState *s, uint8_t code, int wq, uint8_t opcode,
-                     uint32_t pasid, bool priv, uint64_t info1,
-                     uint64_t info2, uint64_t info3)
-{
-    trace_svacc_swerr(code, wq, opcode, pasid, info1);
-    s->counters[SVACC_CNT_SWERRS]++;
-    if (s->swerr[0] & SVACC_SWERR0_VALID) {
-        s->swerr[0] |= SVACC_SWERR0_OVERFLOW;
-    } else {
-        s->swerr[0] = SVACC_SWERR0_VALID |
-                      ((uint64_t)code << SVACC_SWERR0_CODE_SHIFT) |
-                      ((uint64_t)(wq & 0xff) << SVACC_SWERR0_WQ_SHIFT) |
-                      ((uint64_t)opcode << SVACC_SWERR0_OP_SHIFT) |
-                      ((uint64_t)(pasid & SVACC_DESC_PASID_MASK) <<
-                       SVACC_SWERR0_PASID_SHIFT) |
-                      (priv ? SVACC_SWERR0_PRIV : 0);
-        s->swerr[1] = info1;
-        s->swerr[2] = info2;
-        s->swerr[3] = info3;
-    }
-    svacc_raise_cause(s, SVACC_INT_SWERR);
-}
-
-static void svacc_cmd_done(SvaccState *s, uint8_t result);
-
-/* Fatal error: stop everything, no further memory access. */
-void svacc_halt(SvaccState *s, uint8_t reason)
-{
-    int i;
-
-    if (s->gensts & SVACC_GENSTS_HALTED) {
-        return;
-    }
-    trace_svacc_halt(reason);
-    svacc_dma_fence(s);
-    s->gensts = (s->gensts & SVACC_GENSTS_ENABLED) | SVACC_GENSTS_HALTED |
-                (reason << SVACC_GENSTS_REASON_SHIFT);
-    for (i = 0; i < s->num_wqs; i++) {
-        s->wq[i].enabled = false;
-        s->wq[i].disabling = false;
-    }
-    svacc_engine_kick(s);   /* frees the jobs outside of any translation */
-    svacc_raise_cause(s, SVACC_INT_HALT);
-    if (s->cmd_pending) {
-        svacc_cmd_done(s, SVACC_CMDSTS_NOT_ENABLED);
-    }
-}
-
 /* ---------------------------------------------------------------------- */
 /* Commands */
-
-static void svacc_cmd_done(SvaccState *s, uint8_t result)
-{
-    trace_svacc_cmd_done(s->cmd, result);
-    s->cmd_pending = false;
-    s->cmdsts = result;
-    svacc_raise_cause(s, SVACC_INT_CMD_DONE);
-}
-
-/* Both portals of WQ n forget any partly staged descriptor. */
-static void svacc_portals_clear(SvaccState *s, unsigned n)
-{
-    s->portal[n][0].mask = 0;
-    s->portal[n][1].mask = 0;
-}
-
-/* Called whenever work completes: finishes a waiting command if it can. */
-void svacc_check_commands(SvaccState *s)
-{
-    unsigned n = s->cmdarg & 0xff;
-    SvaccWQ *wq = &s->wq[n < SVACC_MAX_WQS ? n : 0];
-
-    if (!s->cmd_pending) {
-        return;
-    }
-    switch (s->cmd) {
-    case SVACC_CMD_DISABLE_WQ:
-        if (!wq->job && !wq->count) {
-            svacc_wq_flush(s, n);
-            wq->enabled = false;
-            wq->disabling = false;
-            svacc_portals_clear(s, n);
-            svacc_cmd_done(s, SVACC_CMDSTS_SUCCESS);
-        }
-        break;
-    case SVACC_CMD_DRAIN_WQ:
-        if ((!wq->job || wq->job->seq >= s->cmd_seq) &&
-            (!wq->count || wq->ring[wq->head].seq >= s->cmd_seq)) {
-            svacc_cmd_done(s, SVACC_CMDSTS_SUCCESS);
-        }
-        break;
-    case SVACC_CMD_DRAIN_PASID:
-        if (!svacc_pasid_busy(s, s->cmdarg & SVACC_DESC_PASID_MASK,
-                              s->cmd_seq, NULL)) {
-            svacc_cmd_done(s, SVACC_CMDSTS_SUCCESS);
-        }
-        break;
-    default:
-        g_assert_not_reached();
-    }
-}
 
 static uint8_t svacc_wq_enable(SvaccState *s, unsigned n)
 {

@@ -269,38 +269,47 @@ struct SvaccState {
     GQueue pri_delayed;     /* SvaccPriDelayed, in deadline order */
 };
 
-/* svacc.c */
+/*
+ * svacc-core.c: the device as a whole, called by every other part and
+ * calling none of them
+ */
+bool svacc_enabled(SvaccState *s);
+uint32_t svacc_pasid_limit(SvaccState *s);
+unsigned svacc_mode(SvaccState *s);
+AddressSpace *svacc_data_as(SvaccState *s);
 void svacc_raise_cause(SvaccState *s, uint32_t cause);
 void svacc_log_swerr(SvaccState *s, uint8_t code, int wq, uint8_t opcode,
                      uint32_t pasid, bool priv, uint64_t info1,
                      uint64_t info2, uint64_t info3);
-void svacc_halt(SvaccState *s, uint8_t reason);
-bool svacc_enabled(SvaccState *s);
-uint32_t svacc_pasid_limit(SvaccState *s);
-AddressSpace *svacc_data_as(SvaccState *s);
-
-/* svacc-engine.c */
+void svacc_cmd_done(SvaccState *s, uint8_t result);
+void svacc_portals_clear(SvaccState *s, unsigned n);
+void svacc_dma_fence(SvaccState *s);
 void svacc_engine_kick(SvaccState *s);
+void svacc_halt(SvaccState *s, uint8_t reason);
+
+/* svacc-engine.c: the only writer of a job's park state */
 void svacc_engine_resume(SvaccState *s);
 void svacc_engine_bh(void *opaque);
 void svacc_engine_submitted(SvaccState *s);
 void svacc_engine_stall_timer(void *opaque);
-void svacc_dma_fence(SvaccState *s);
+void svacc_engine_fault_answered(SvaccState *s, uint16_t fault_id, bool fail);
+void svacc_engine_pri_answered(SvaccState *s);
+void svacc_check_commands(SvaccState *s);
 bool svacc_in_engine(void);
 void svacc_job_free(SvaccState *s, SvaccJob *job);
 void svacc_wq_flush(SvaccState *s, int n);
 bool svacc_wq_submit(SvaccState *s, int n, const uint8_t *raw, uint8_t *st);
-void svacc_check_commands(SvaccState *s);
 void svacc_abort_pasid(SvaccState *s, uint32_t pasid);
 bool svacc_pasid_busy(SvaccState *s, uint32_t pasid, uint64_t before_seq,
                       const SvaccJob *except);
 void svacc_desc_parse(SvaccDesc *d, const uint8_t *raw);
-void svacc_fault_resp(SvaccState *s, uint32_t val);
 
 /* svacc-xlate.c */
 typedef enum SvaccXlate {
     SVACC_XLATE_OK,
-    SVACC_XLATE_PARK,       /* job parked: fault record / page request */
+    SVACC_XLATE_PARK_FAULT, /* fault record written: park for FAULT_RESP */
+    SVACC_XLATE_PARK_PRI,   /* page request group(s) sent: park for them */
+    SVACC_XLATE_PARK_PRI_SEND, /* no PRI budget now: park for a response */
     SVACC_XLATE_FAULT,      /* complete with PAGE_FAULT */
     SVACC_XLATE_DENIED,     /* complete with ACCESS_DENIED */
     SVACC_XLATE_HALT,       /* device halted */
@@ -320,5 +329,6 @@ void svacc_job_forget_answers(SvaccState *s, SvaccJob *job);
 uint32_t svacc_pasid_prgs_pending(SvaccState *s, uint32_t pasid);
 void svacc_pri_retry_timer(void *opaque);
 void svacc_pri_config_changed(SvaccState *s);
+void svacc_fault_resp(SvaccState *s, uint32_t val);
 
 #endif
