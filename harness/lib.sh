@@ -103,10 +103,6 @@ plain_modes() {
 	awk -F'|' '/^[a-z0-9_-]+[ \t]*\|/ && NF < 5 { v = $1; gsub(/[ \t]+/, "", v); print v }' "$MODES_FILE"
 }
 
-# What counts as a kernel splat in a guest console log (make check, make fuzz).
-# shellcheck disable=SC2034 # used by the scripts that source this file
-SPLAT_RE='WARNING:|BUG:|Oops|general protection|KASAN|lockdep|possible circular locking|UBSAN|kmemleak|Call Trace'
-
 # report <mode> <expected suites> <results file>: one line per suite
 # ("svacc: <suite> <mode>: N passed, N failed, N skipped") and one per failed
 # test; adds to the caller's tp, tf and ts, and the failures to its
