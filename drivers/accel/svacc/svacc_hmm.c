@@ -292,16 +292,16 @@ static void svacc_devtlb_inv(struct svacc_hmm_dev *h, u32 id, unsigned long star
 			     u64 npages)
 {
 	void __iomem *regs = h->sdev->regs;
+	bool off;
 	int idx;
 	u32 ctl;
 
 	idx = svacc_regs_lock();
 	/* Held in reset by an FLR or PCI error recovery: its TLB is empty */
-	if (svacc_regs_off(h->sdev)) {
-		trace_svacc_devtlb_inv(h->sdev, id, start, npages, false);
+	off = svacc_regs_off(h->sdev);
+	trace_svacc_devtlb_inv(h->sdev, id, start, npages, !off);
+	if (off)
 		goto out;
-	}
-	trace_svacc_devtlb_inv(h->sdev, id, start, npages, true);
 	spin_lock(&h->inv_lock);
 	writel(FIELD_PREP(SVACC_INV_PASID_PASID, id), regs + SVACC_INV_PASID);
 	writeq(start, regs + SVACC_INV_ADDR);

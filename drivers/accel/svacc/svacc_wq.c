@@ -312,7 +312,7 @@ void svacc_wq_unmap_portals(struct svacc_device *sdev)
 {
 	lockdep_assert_held(&sdev->wq_mutex);
 	unmap_mapping_range(sdev->drm.anon_inode->i_mapping,
-			    (loff_t)SVACC_PORTAL_PGOFF << PAGE_SHIFT,
+			    svacc_portal_offset(&sdev->wqs[0]),
 			    (loff_t)sdev->num_wqs << PAGE_SHIFT, 1);
 }
 

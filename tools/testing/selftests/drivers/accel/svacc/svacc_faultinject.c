@@ -243,16 +243,6 @@ static int dma_debug_text(unsigned long *start, unsigned long *end)
 }
 
 /* Open @path with O_TRUNC (a trace buffer: clears it); 0 or -errno */
-static int truncate_file(const char *path)
-{
-	int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
-
-	if (fd < 0)
-		return -errno;
-	close(fd);
-	return 0;
-}
-
 /* Removes the probe: once, when the run ends (the parent's exit) */
 static void __attribute__((destructor)) site_trace_stop(void)
 {

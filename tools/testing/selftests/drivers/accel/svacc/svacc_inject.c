@@ -23,7 +23,6 @@
  * never-touched memory. pri_fail runs last: it leaves PRI failed.
  */
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -49,36 +48,6 @@ static long knob(const char *name)
 	snprintf(key, sizeof(key), ",x-inject-%s=", name);
 	p = opts ? strstr(opts, key) : NULL;
 	return p ? strtol(p + strlen(key), NULL, 0) : 0;
-}
-
-/* A line "<name>: <value>" of the driver's debugfs counters; -1 if absent */
-static long long debugfs_counter(const char *name)
-{
-	char path[300], line[256];
-	size_t nlen = strlen(name);
-	long long v = -1;
-	struct dirent *e;
-	FILE *f;
-	DIR *d;
-
-	d = opendir("/sys/kernel/debug/accel");
-	if (!d)
-		return -1;
-	while (v < 0 && (e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "/sys/kernel/debug/accel/%s/counters",
-			 e->d_name);
-		f = fopen(path, "r");
-		if (!f)
-			continue;
-		while (fgets(line, sizeof(line), f))
-			if (!strncmp(line, name, nlen) && line[nlen] == ':')
-				v = strtoll(line + nlen + 1, NULL, 10);
-		fclose(f);
-	}
-	closedir(d);
-	return v;
 }
 
 /* PRI status register of the svacc function, or -1 */

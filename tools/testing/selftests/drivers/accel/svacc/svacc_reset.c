@@ -845,9 +845,8 @@ TEST_F_TIMEOUT(reset, flr_skips_invalidations, 300)
 		while (!__atomic_load_n(&sh->ready, __ATOMIC_SEQ_CST))
 			usleep(1000);
 		ASSERT_EQ(0, sh->err) TH_LOG("mirroring the pages: %d", sh->err);
-		ret = open(TRACE_INST "/trace", O_WRONLY | O_TRUNC | O_CLOEXEC);
-		ASSERT_LE(0, ret) TH_LOG("clearing the trace: %s", strerror(errno));
-		close(ret);
+		ret = truncate_file(TRACE_INST "/trace");
+		ASSERT_EQ(0, ret) TH_LOG("clearing the trace: %s", strerror(-ret));
 		__atomic_store_n(&sh->go, 1, __ATOMIC_SEQ_CST);
 		ret = flr(self->pci);
 		__atomic_store_n(&sh->done, 1, __ATOMIC_SEQ_CST);

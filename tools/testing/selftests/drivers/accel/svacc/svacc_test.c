@@ -3,6 +3,7 @@
  * Common helpers of the svacc selftests.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -387,6 +388,47 @@ int write_str(const char *path, const char *val)
 	n = write(fd, val, strlen(val));
 	close(fd);
 	return n == (ssize_t)strlen(val) ? 0 : (n < 0 ? -errno : -EIO);
+}
+
+/* A line "<name>: <value>" of the driver's debugfs counters; -1 if absent */
+long long debugfs_counter(const char *name)
+{
+	char path[300], line[256];
+	size_t nlen = strlen(name);
+	long long v = -1;
+	struct dirent *e;
+	FILE *f;
+	DIR *d;
+
+	d = opendir("/sys/kernel/debug/accel");
+	if (!d)
+		return -1;
+	while (v < 0 && (e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/sys/kernel/debug/accel/%s/counters",
+			 e->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		while (fgets(line, sizeof(line), f))
+			if (!strncmp(line, name, nlen) && line[nlen] == ':')
+				v = strtoll(line + nlen + 1, NULL, 10);
+		fclose(f);
+	}
+	closedir(d);
+	return v;
+}
+
+/* Empty the file @path (a trace buffer): 0 or a negative errno */
+int truncate_file(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	return 0;
 }
 
 /*

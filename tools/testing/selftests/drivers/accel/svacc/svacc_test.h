@@ -77,6 +77,8 @@ int kmsg_splats_except(int fd, const char *allowed, char *first,
 
 uint64_t kernel_symbol(const char *name);
 int write_str(const char *path, const char *val);
+int truncate_file(const char *path);
+long long debugfs_counter(const char *name);
 int copy_verified(struct svacc *s, enum svacc_path path, size_t len,
 		  struct drm_svacc_completion *c);
 int copy_verified_by(struct svacc *s, enum svacc_path path, size_t len,
