@@ -577,8 +577,13 @@ static ssize_t occupancy_show(struct device *dev, struct device_attribute *attr,
 			      char *buf)
 {
 	struct svacc_wq *wq = attr_to_wq(attr);
-	u32 sts = readl(svacc_wqcfg(wq, SVACC_WQSTS));
+	int idx = svacc_regs_lock();
+	u32 sts = 0;
 
+	/* held in reset by an FLR: nothing is queued */
+	if (!svacc_regs_off(wq->sdev))
+		sts = readl(svacc_wqcfg(wq, SVACC_WQSTS));
+	svacc_regs_unlock(idx);
 	return sysfs_emit(buf, "%lu\n", FIELD_GET(SVACC_WQSTS_OCCUPANCY, sts));
 }
 

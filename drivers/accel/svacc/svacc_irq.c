@@ -66,13 +66,13 @@ static void svacc_handle_swerr(struct svacc_device *sdev)
 			    (e0 & SVACC_SWERR_PRIV) ? " priv" : "", e1, e2, e3);
 }
 
-static irqreturn_t svacc_misc_irq(int irq, void *data)
+static irqreturn_t svacc_misc_cause(struct svacc_device *sdev)
 {
-	struct svacc_device *sdev = data;
 	const struct svacc_xlate_ops *xlate = READ_ONCE(sdev->xlate);
 	u32 cause = readl(sdev->regs + SVACC_INTCAUSE);
 
-	if (!cause)
+	/* all ones: the function is gone (surprise removal), nothing to do */
+	if (!cause || cause == U32_MAX)
 		return IRQ_NONE;
 	/* Clear first: an event after this point raises the vector again. */
 	writel(cause, sdev->regs + SVACC_INTCAUSE);
@@ -88,6 +88,25 @@ static irqreturn_t svacc_misc_irq(int irq, void *data)
 	if ((cause & (SVACC_INT_FAULT | SVACC_INT_FQ_FULL)) && xlate && xlate->fault_irq)
 		xlate->fault_irq(sdev, cause);
 	return IRQ_HANDLED;
+}
+
+/*
+ * A threaded handler may run long after its vector fired: a cause raised
+ * before an FLR is read only after it, or not at all, never while the
+ * BARs may not decode. The reset discarded what it signalled; the
+ * restart clears INTCAUSE and looks at the fault queue again.
+ */
+static irqreturn_t svacc_misc_irq(int irq, void *data)
+{
+	struct svacc_device *sdev = data;
+	irqreturn_t ret = IRQ_NONE;
+	int idx;
+
+	idx = svacc_regs_lock();
+	if (!svacc_regs_off(sdev))
+		ret = svacc_misc_cause(sdev);
+	svacc_regs_unlock(idx);
+	return ret;
 }
 
 /**

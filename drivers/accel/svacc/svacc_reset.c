@@ -161,7 +161,8 @@ static void svacc_recover_work(struct work_struct *work)
 		return;
 	mutex_lock(&sdev->mode_lock);
 	mutex_lock(&sdev->wq_mutex);
-	if (READ_ONCE(sdev->stopped))
+	/* An FLR or PCI error recovery restarts the device at its end */
+	if (READ_ONCE(sdev->stopped) && !READ_ONCE(sdev->in_flr))
 		svacc_hw_restart(sdev);
 	mutex_unlock(&sdev->wq_mutex);
 	mutex_unlock(&sdev->mode_lock);

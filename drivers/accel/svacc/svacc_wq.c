@@ -69,16 +69,20 @@ static int svacc_wq_unclaim(struct svacc_wq *wq)
 /*
  * Let a released WQ's queued work complete, for a while: its portal is
  * revoked, so nothing new arrives. Without wq_mutex (claims and portal
- * faults of others go on), interruptible. Returns 0 once the WQ is idle.
+ * faults of others go on), interruptible. Returns 0 once the WQ is idle,
+ * as it is while an FLR holds the device in reset.
  */
 static int svacc_wq_drain(struct svacc_wq *wq)
 {
 	void __iomem *sts = wq->sdev->regs + SVACC_WQCFG(wq->idx) + SVACC_WQSTS;
 	unsigned long end = jiffies + msecs_to_jiffies(SVACC_RELEASE_DRAIN_MS);
+	int idx;
 	u32 v;
 
 	for (;;) {
-		v = readl(sts);
+		idx = svacc_regs_lock();
+		v = svacc_regs_off(wq->sdev) ? 0 : readl(sts);
+		svacc_regs_unlock(idx);
 		if (!FIELD_GET(SVACC_WQSTS_OCCUPANCY, v) || v == U32_MAX ||
 		    !(v & SVACC_WQSTS_ENABLED))
 			return 0;
