@@ -12,7 +12,9 @@
  *  close     ABORT_PASID (no further device access with the PASID), then
  *            disable and unprogram the context's dedicated WQs, then wait
  *            until the device has no page request of the PASID in flight
- *            (the PASID is stopped), then unbind. In SVA mode the PASID belongs to
+ *            (the PASID is stopped), then unbind; those two wait for the
+ *            OS's fault handling, for as long as it takes, and hold up
+ *            no other file. In SVA mode the PASID belongs to
  *            the address space, shared by every file its process opened:
  *            while another file of the same address space is open only
  *            the closing file's dedicated WQs are aborted, and its work
@@ -176,18 +178,20 @@ out:
 }
 
 /*
- * Tear down the hardware side of a context. Called with ctx_lock held,
- * either at close or from remove before the device's resources go away
- * (remove waits for ctx_lock, so a live context always finds the hardware).
+ * Tear down the hardware side of a context, up to its unbind. Called with
+ * ctx_lock held, either at close or from remove before the device's
+ * resources go away (remove waits for ctx_lock and for closes in
+ * svacc_ctx_unbind(), so a live context always finds the hardware).
+ * Returns whether svacc_ctx_unbind() is left to do.
  */
-static void svacc_ctx_shutdown(struct svacc_ctx *ctx)
+static bool svacc_ctx_shutdown(struct svacc_ctx *ctx)
 {
 	struct svacc_device *sdev = ctx->sdev;
 	bool last;
 
 	lockdep_assert_held(&sdev->ctx_lock);
 	if (!ctx->live)
-		return;
+		return false;
 
 	/*
 	 * The PASID must be quiet before it is unbound (and possibly handed
@@ -205,10 +209,28 @@ static void svacc_ctx_shutdown(struct svacc_ctx *ctx)
 	svacc_ctx_abort(ctx);
 
 	svacc_ctx_release_wqs(ctx);
-	if (last && sdev->xlate->stop)
+	ctx->stop = last;
+	ctx->live = false;
+	return true;
+}
+
+/*
+ * The rest of the teardown: wait until the PASID is stopped (the last
+ * file of its address space) and unbind. In SVA mode both wait for the
+ * OS: for the answers to the PASID's page requests, and for the IOMMU
+ * core's handling of its faults, which takes as long as the faults do (a
+ * file whose filesystem never answers: for ever). A closing file does
+ * this without ctx_lock, so that no other file's open() or close() waits
+ * for it; it stays on the list meanwhile (it counts against its user's
+ * limit) and remove waits for it.
+ */
+static void svacc_ctx_unbind(struct svacc_ctx *ctx)
+{
+	struct svacc_device *sdev = ctx->sdev;
+
+	if (ctx->stop && sdev->xlate->stop)
 		sdev->xlate->stop(ctx);
 	sdev->xlate->unbind(ctx);
-	ctx->live = false;
 }
 
 /**
@@ -220,14 +242,25 @@ void svacc_ctx_postclose(struct drm_device *drm, struct drm_file *file)
 {
 	struct svacc_device *sdev = to_svacc(drm);
 	struct svacc_ctx *ctx = file->driver_priv;
+	bool unbind;
 
 	if (!ctx)
 		return;
 
 	mutex_lock(&sdev->ctx_lock);
-	list_del(&ctx->node);
-	svacc_ctx_shutdown(ctx);
+	unbind = svacc_ctx_shutdown(ctx);
+	sdev->closing += unbind;
 	mutex_unlock(&sdev->ctx_lock);
+
+	if (unbind)
+		svacc_ctx_unbind(ctx);
+
+	mutex_lock(&sdev->ctx_lock);
+	sdev->closing -= unbind;
+	list_del(&ctx->node);
+	mutex_unlock(&sdev->ctx_lock);
+	if (unbind)
+		wake_up_all(&sdev->close_wait);
 
 	file->driver_priv = NULL;
 	mmdrop(ctx->mm);
@@ -244,7 +277,11 @@ void svacc_ctx_shutdown_all(struct svacc_device *sdev)
 
 	mutex_lock(&sdev->ctx_lock);
 	list_for_each_entry(ctx, &sdev->ctxs, node)
-		svacc_ctx_shutdown(ctx);
+		if (svacc_ctx_shutdown(ctx))
+			svacc_ctx_unbind(ctx);
+	/* and the closes that are unbinding */
+	wait_event_cmd(sdev->close_wait, !sdev->closing,
+		       mutex_unlock(&sdev->ctx_lock), mutex_lock(&sdev->ctx_lock));
 	mutex_unlock(&sdev->ctx_lock);
 }
 

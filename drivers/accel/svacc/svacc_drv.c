@@ -265,6 +265,7 @@ static int svacc_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (ret)
 		return ret;
 	INIT_LIST_HEAD(&sdev->ctxs);
+	init_waitqueue_head(&sdev->close_wait);
 	init_waitqueue_head(&sdev->compl_wait);
 	svacc_reset_init(sdev);
 	atomic64_set(&sdev->compl_seq, 0);

@@ -133,8 +133,10 @@ struct svacc_wq_sysfs {
  * @restart_retries: restarts in a row that the device was stopped again
  *	during (mode_lock)
  * @xlate_priv: the HMM mirror's per-device state, set up at probe
- * @ctx_lock: protects @ctxs
+ * @ctx_lock: protects @ctxs and @closing
  * @ctxs: open contexts
+ * @closing: contexts whose close is unbinding them (svacc_ctx.c)
+ * @close_wait: woken when such a close is done
  * @compl_seq: bumped by every completion interrupt
  * @compl_wait: woken by every completion interrupt
  * @misc_irqs: misc interrupts handled
@@ -185,6 +187,8 @@ struct svacc_device {
 
 	struct mutex ctx_lock; /* ctxs list */
 	struct list_head ctxs;
+	unsigned int closing;
+	wait_queue_head_t close_wait;
 
 	atomic64_t compl_seq;
 	wait_queue_head_t compl_wait;
@@ -215,6 +219,8 @@ struct svacc_device {
  * @pasid: PASID (SVA) or device context id (HMM)
  * @live: hardware state exists (bound, WQs may be claimed)
  * @aborted: ABORT_PASID was issued for @pasid (the mm exited, or close)
+ * @stop: its teardown waits for @pasid to be stopped (the last file of
+ *	its address space)
  * @mn: notices the end of @mm before the IOMMU tears the PASID down
  * @seen_seq: &svacc_device.compl_seq when this file last consumed a wake-up
  * @descs: descriptors accepted through the submit ioctl
@@ -231,6 +237,7 @@ struct svacc_ctx {
 	u32 pasid;
 	bool live;
 	bool aborted;
+	bool stop;
 	struct mmu_notifier mn;
 	u64 seen_seq;
 	atomic64_t descs;
