@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * svacc ENQCMD-style submission to shared WQs.
+ * svacc ENQCMD-style submission, to shared WQs and to the caller's own
+ * dedicated WQs.
  *
  * User space cannot write a shared WQ's portal: the kernel copies the
  * descriptors in, validates every one of them, stamps the context's PASID
  * and writes them to the WQ's privileged portal, reading SUBMIT_STATUS
- * after each commit to get ENQCMD's accepted/retry answer.
+ * after each commit to get ENQCMD's accepted/retry answer. A dedicated WQ
+ * takes the same path from its owner (its portal mapping is the other).
  */
 #include <linux/bitfield.h>
 #include <linux/io.h>
@@ -140,12 +142,13 @@ static bool svacc_reset_since(struct svacc_device *sdev, int epoch)
 }
 
 /*
- * Submit up to @count descriptors to a shared WQ in order; stop at the
- * first one not accepted. Returns the number accepted, -EAGAIN when the
- * WQ was full for the first one, -ECANCELED when the device halted or was
- * stopped for a reset under it (nothing of this call is queued anywhere),
- * -EIO when it was rejected or disabled, and with @try, -EBUSY when
- * another CPU is writing the WQ's portal.
+ * Submit up to @count descriptors to a shared WQ, or to a dedicated WQ
+ * @ctx owns, in order; stop at the first one not accepted. Returns the
+ * number accepted, -EINVAL for a dedicated WQ @ctx does not own, -EAGAIN
+ * when the WQ was full for the first one, -ECANCELED when the device
+ * halted or was stopped for a reset under it (nothing of this call is
+ * queued anywhere), -EIO when it was rejected or disabled, and with @try,
+ * -EBUSY when another CPU is writing the WQ's portal.
  */
 static int svacc_wq_submit(struct svacc_wq *wq, struct svacc_ctx *ctx,
 			   const struct drm_svacc_desc *descs, unsigned int count,
@@ -163,10 +166,14 @@ static int svacc_wq_submit(struct svacc_wq *wq, struct svacc_ctx *ctx,
 	else if (!spin_trylock(&wq->portal_lock))
 		return -EBUSY;
 	/*
-	 * Checked under the portal lock: a WQ turned dedicated (sysfs) and
-	 * claimed would run these descriptors under its owner's PASID.
+	 * A dedicated WQ runs what it gets under its owner's PASID, whatever
+	 * is stamped: only the owner may submit here. Checked under the
+	 * portal lock, which a WQ's change of mode and every enable and
+	 * disable take: the owner seen here has the WQ programmed with its
+	 * PASID until this commit is done (a release clears the owner before
+	 * it disables, a claim sets it after it enables).
 	 */
-	if (wq->dedicated) {
+	if (wq->dedicated && READ_ONCE(wq->owner) != ctx) {
 		ret = -EINVAL;
 		goto out;
 	}

@@ -54,7 +54,7 @@ static void svacc_wq_revoke(struct svacc_wq *wq)
 	struct svacc_device *sdev = wq->sdev;
 
 	lockdep_assert_held(&sdev->wq_mutex);
-	wq->owner = NULL;
+	WRITE_ONCE(wq->owner, NULL);
 	unmap_mapping_range(sdev->drm.anon_inode->i_mapping,
 			    svacc_portal_offset(wq), PAGE_SIZE, 1);
 }
@@ -195,7 +195,7 @@ int svacc_ioctl_wq_claim(struct drm_device *drm, void *data, struct drm_file *fi
 			ret = -EAGAIN;
 		goto out;
 	}
-	wq->owner = ctx;
+	WRITE_ONCE(wq->owner, ctx);
 	wq->claim_gen++;
 
 	args->wq = wq->idx;

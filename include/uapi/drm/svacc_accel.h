@@ -199,12 +199,14 @@ struct drm_svacc_info {
  * struct drm_svacc_submit - DRM_IOCTL_SVACC_SUBMIT (ENQCMD-style)
  * @descs: user pointer to @count &struct drm_svacc_desc
  * @count: 1..SVACC_SUBMIT_MAX
- * @wq: shared WQ index, or SVACC_WQ_ANY
+ * @wq: index of a shared WQ or of a dedicated WQ this file has claimed
+ *	(&struct drm_svacc_wq_claim); SVACC_WQ_ANY: any shared WQ
  * @accepted: out: descriptors the device accepted, in order from the first
  * @flags: must be 0
  *
  * All descriptors are validated before any is submitted: a bad one fails
- * the call with -EINVAL and nothing is submitted. Returns 0 with
+ * the call with -EINVAL and nothing is submitted, as does a @wq that is a
+ * dedicated WQ claimed by another file, or by none. Returns 0 with
  * @accepted >= 1, or -EAGAIN when the WQ accepted none (full).
  */
 struct drm_svacc_submit {

@@ -63,7 +63,8 @@ enum svacc_path {
  * @commit_count: expected SUBMIT_STATUS[31:16] of the next commit
  * @commit_epoch: reset epoch at which @commit_count was last in step
  * @path_kind: default submission path of svacc_submit()
- * @shared_wq: WQ index for the ioctl path (SVACC_WQ_ANY by default)
+ * @shared_wq: WQ index for the ioctl path (SVACC_WQ_ANY by default): a
+ *	shared WQ, or the dedicated WQ @wq
  * @retries: portal RETRY statuses and ioctl -EAGAIN seen (statistics)
  */
 struct svacc {

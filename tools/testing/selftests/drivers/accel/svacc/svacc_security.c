@@ -7,7 +7,8 @@
  * mapping is not inherited; two processes at the same virtual addresses
  * see only their own memory; a released portal is revoked (SIGBUS); portal
  * mmap() flags are checked; a claimed WQ cannot be claimed by another
- * process; device-wide counters are for CAP_PERFMON only.
+ * process, nor named in another process's SUBMIT; device-wide counters
+ * are for CAP_PERFMON only.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -403,6 +404,67 @@ TEST_F(sec, claimed_wq_is_exclusive)
 	ASSERT_TRUE(WIFEXITED(status));
 	ASSERT_EQ(0, WEXITSTATUS(status));
 	ASSERT_EQ(0, owner_copy(&self->s, SVACC_PATH_PORTAL, self->rec));
+}
+
+/*
+ * DRM_IOCTL_SVACC_SUBMIT takes a dedicated WQ only from the file that
+ * claimed it: such a WQ runs every descriptor under its owner's PASID,
+ * whatever was stamped. A child (its own mm and file) names the parent's
+ * WQ for a fill of a page that both have at the same address: -EINVAL,
+ * and neither the parent's page nor its record there changes. The owner
+ * gets its copy done through the same ioctl and WQ.
+ */
+TEST_F(sec, others_dedicated_wq_refused)
+{
+	struct drm_svacc_completion *c = &self->rec[1];
+	uint64_t *page = svacc_alloc_untouched(PAGE);
+	struct drm_svacc_desc d;
+	uint32_t wq;
+	size_t w;
+	int status;
+	pid_t pid;
+
+	ASSERT_NE(NULL, page);
+	memset(page, 0, PAGE);
+	memset(c, 0, sizeof(*c));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		struct svacc own;
+		int ret;
+
+		if (svacc_open(&own, NULL))
+			_exit(100);
+		svacc_desc_memfill(&d, page, PATTERN, PAGE, c);
+		ret = svacc_ioctl_submit(own.fd, &d, 1, (uint32_t)self->s.wq, NULL);
+		if (ret != -EINVAL)
+			fprintf(stderr, "# child: SUBMIT to WQ %d: %d, expected -EINVAL\n",
+				self->s.wq, ret);
+		/* accepted: let it land (in the parent) before the parent looks */
+		if (ret >= 0)
+			usleep(500 * 1000);
+		_exit(ret == -EINVAL ? 0 : 1);
+	}
+	ASSERT_EQ(0, wait_child(pid, 60, &status));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	/* what the device would have written went here, under our PASID */
+	for (w = 0; w < PAGE / 8 && !page[w]; w++)
+		;
+	EXPECT_EQ(PAGE / 8, w) TH_LOG("the parent's page was written at +%#zx: %#llx",
+				      w * 8, (unsigned long long)page[w % (PAGE / 8)]);
+	EXPECT_EQ(0, c->status) TH_LOG("a record was written in the parent");
+	svacc_free(page, PAGE);
+
+	/* the owner may use the same ioctl on it, until it releases it */
+	wq = (uint32_t)self->s.wq;
+	self->s.shared_wq = wq;
+	EXPECT_EQ(0, owner_copy(&self->s, SVACC_PATH_IOCTL, self->rec));
+	self->s.shared_wq = SVACC_WQ_ANY;
+	ASSERT_EQ(0, svacc_wq_release(&self->s));
+	svacc_desc_nop(&d, NULL);
+	EXPECT_EQ(-EINVAL, svacc_ioctl_submit(self->s.fd, &d, 1, wq, NULL))
+		TH_LOG("SUBMIT to WQ %u after its release", wq);
 }
 
 /* A portal store (8 bytes at quadword @q) that may fault: the signal, or 0 */
