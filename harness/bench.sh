@@ -177,6 +177,10 @@ submit_latency_portal_p50_ns||emulator|;\
 submit_latency_portal_p99_ns||emulator|;\
 submit_latency_ioctl_p50_ns||emulator|;\
 submit_latency_ioctl_p99_ns||emulator|;\
+submit_latency_ioctl_ded_p50_ns||emulator|;\
+submit_latency_ioctl_ded_p99_ns||emulator|;\
+ioctl_vs_portal_same_wq||emulator|;\
+ioctl_shared_vs_dedicated||emulator|;\
 crossover_bytes||emulator|;\
 scale_8inflight_bg||emulator|;\
 qd32_vs_qd1||emulator|;\

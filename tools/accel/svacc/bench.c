@@ -395,12 +395,15 @@ enum bpath {
 	BP_PORTAL,		/* dedicated WQ, libsvacc's four 16-byte stores */
 	BP_PORTAL8,		/* dedicated WQ, eight 8-byte stores (as the kernel) */
 	BP_IOCTL,		/* DRM_IOCTL_SVACC_SUBMIT to a shared WQ */
+	BP_IOCTL_DED,		/* DRM_IOCTL_SVACC_SUBMIT to our dedicated WQ */
+	BP_N
 };
 
 static const char *const bpath_name[] = {
 	[BP_PORTAL] = "portal",
 	[BP_PORTAL8] = "portal8",
 	[BP_IOCTL] = "ioctl",
+	[BP_IOCTL_DED] = "ioctl_ded",
 };
 
 /* Poll a record that was submitted without RCI. */
@@ -471,6 +474,18 @@ static int portal8_submit(struct svacc *s, const struct drm_svacc_desc *d)
 	}
 }
 
+/* The submit ioctl, naming the dedicated WQ this file claimed */
+static int ioctl_ded_submit(struct svacc *s, const struct drm_svacc_desc *d)
+{
+	uint32_t wq = s->shared_wq;
+	int ret;
+
+	s->shared_wq = (uint32_t)s->wq;
+	ret = svacc_ioctl_submit_all(s, d, 1);
+	s->shared_wq = wq;
+	return ret;
+}
+
 static int bsubmit(struct svacc *s, enum bpath path,
 		   const struct drm_svacc_desc *d)
 {
@@ -479,6 +494,8 @@ static int bsubmit(struct svacc *s, enum bpath path,
 		return svacc_portal_submit(s, d);
 	case BP_PORTAL8:
 		return portal8_submit(s, d);
+	case BP_IOCTL_DED:
+		return ioctl_ded_submit(s, d);
 	default:
 		return svacc_ioctl_submit_all(s, d, 1);
 	}
@@ -889,7 +906,7 @@ static int bench_latency(struct svacc *s)
 	struct drm_svacc_completion *c = svacc_records_alloc(1);
 	size_t bytes = 4 * MiB;
 	uint8_t *src = map_anon(bytes, true), *dst = map_anon(bytes, true);
-	struct smp lat = { 0 }, sub = { 0 }, nop_lat[3];
+	struct smp lat = { 0 }, sub = { 0 }, nop_lat[BP_N];
 	char name[96], sz[24];
 	int p, poll, k, n, ret = 0;
 
@@ -901,14 +918,15 @@ static int bench_latency(struct svacc *s)
 	memset(dst, 0, bytes);
 	if (smp_init(&lat, lat_n) || smp_init(&sub, lat_n))
 		return -ENOMEM;
-	for (p = 0; p < 3; p++)
+	for (p = 0; p < BP_N; p++)
 		if (smp_init(&nop_lat[p], lat_n))
 			return -ENOMEM;
 	for (k = 0; k < (int)ARRAY_SIZE(sizes) && !ret; k++) {
 		if (quick && sizes[k] > 64 * KiB)
 			break;
 		for (poll = 1; poll >= 0 && !ret; poll--) {
-			for (p = 0; p < 3 && !ret; p++) {
+			for (p = 0; p < BP_N && !ret; p++) {
+				/* all but the shared WQ's ioctl need our claim */
 				if (p != BP_IOCTL && !s->portal)
 					continue;
 				/* the background-copy size: fewer samples */
@@ -968,7 +986,18 @@ static int bench_latency(struct svacc *s)
 		row_ratio("portal_vs_ioctl", &nop_lat[BP_IOCTL],
 			  &nop_lat[BP_PORTAL], 50);
 	}
-	for (p = 0; p < 3; p++)
+	/*
+	 * One variable at a time, on NOPs: the path (portal or ioctl) on the
+	 * same dedicated WQ, then the WQ kind (shared or dedicated) on the
+	 * same ioctl path.
+	 */
+	if (!ret && nop_lat[BP_PORTAL].n && nop_lat[BP_IOCTL_DED].n) {
+		row_ratio("ioctl_vs_portal_same_wq", &nop_lat[BP_IOCTL_DED],
+			  &nop_lat[BP_PORTAL], 50);
+		row_ratio("ioctl_shared_vs_dedicated", &nop_lat[BP_IOCTL],
+			  &nop_lat[BP_IOCTL_DED], 50);
+	}
+	for (p = 0; p < BP_N; p++)
 		smp_free(&nop_lat[p]);
 	smp_free(&lat);
 	smp_free(&sub);
