@@ -105,6 +105,7 @@ static int svacc_debugfs_counters(struct seq_file *m, void *data)
 	seq_printf(m, "hmm_invalidations: %lld\n", atomic64_read(&sdev->hmm.invalidations));
 	seq_printf(m, "hmm_huge_mappings: %lld\n", atomic64_read(&sdev->hmm.huge_mappings));
 	seq_printf(m, "hmm_pt_pages: %lld\n", atomic64_read(&sdev->hmm.pt_pages));
+	seq_printf(m, "hmm_dma_maps: %lld\n", atomic64_read(&sdev->hmm.dma_maps));
 	seq_printf(m, "reset_epoch: %d\n", atomic_read(&sdev->reset_epoch));
 	return 0;
 }

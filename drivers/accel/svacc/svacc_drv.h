@@ -201,6 +201,7 @@ struct svacc_device {
 		atomic64_t invalidations;
 		atomic64_t huge_mappings;
 		atomic64_t pt_pages;
+		atomic64_t dma_maps;
 	} hmm;
 
 	unsigned int nvecs;

@@ -90,13 +90,25 @@ MODULE_PARM_DESC(max_pt_pages,
 #define SVACC_INV_TIMEOUT_US	(1 * USEC_PER_SEC)
 
 /*
- * One 4 KiB device page table and, above level 1, its children. @nvalid
- * counts entries with VALID set; a table left with none is freed.
+ * A device page-table entry bit for software (hardware.rst: the device
+ * ignores bits 11:9): the page is DMA-mapped for the device to write as
+ * well as read, whether or not the entry grants WRITE now.
+ */
+#define SVACC_PTE_SW_DMA_RW	BIT_ULL(9)
+
+/*
+ * One 4 KiB device page table and, above level 1, its children; at level
+ * 1, the page each leaf maps. @nvalid counts the entries in use: tables,
+ * valid leaves and kept leaves (VALID clear, still DMA-mapped: see
+ * svacc_pt_clear()). A table left with none is freed.
  */
 struct svacc_pt {
 	__le64 *cpu;
 	dma_addr_t dma;
-	struct svacc_pt **child;
+	union {
+		struct svacc_pt **child;	/* levels 2 to 4 */
+		struct page **page;		/* level 1 */
+	};
 	unsigned int nvalid;
 	struct list_head free_node;
 };
@@ -326,8 +338,8 @@ static bool svacc_pte_is_leaf(u64 e, unsigned int level)
 }
 
 /*
- * Unmap the page of a cleared leaf (kept: VALID clear, address set). LEAF
- * marks a 2 MiB leaf; WRITE tells how it was mapped.
+ * Unmap the page of a cleared leaf (VALID clear, address set). LEAF marks
+ * a 2 MiB leaf; SW_DMA_RW tells how it was mapped.
  */
 static void svacc_pt_unmap_leaf(struct svacc_hmm_dev *h, u64 e)
 {
@@ -337,19 +349,27 @@ static void svacc_pt_unmap_leaf(struct svacc_hmm_dev *h, u64 e)
 	if (!huge && dma == h->zero_dma)
 		return;		/* mapped once per device */
 	dma_unmap_page(hdev_dev(h), dma, huge ? SZ_2M : PAGE_SIZE,
-		       (e & SVACC_PTE_WRITE) ? DMA_BIDIRECTIONAL : DMA_TO_DEVICE);
+		       (e & SVACC_PTE_SW_DMA_RW) ? DMA_BIDIRECTIONAL : DMA_TO_DEVICE);
 }
 
 /*
  * First pass of a zap: clear the VALID bit of every leaf overlapping
  * [start, end) but keep its address, so that its DMA mapping can be undone
- * once the device TLB is clean. A table left without a valid entry is
+ * once the device TLB is clean. A table left with no entry in use is
  * unlinked from its parent and put on @gone, to be freed after the
- * invalidation (which also waits for walks in progress). Returns whether
- * anything was cleared.
+ * invalidation (which also waits for walks in progress).
+ *
+ * With @keep (the CPU changed only the protection of [start, end): every
+ * page stays where it is), 4 KiB leaves are *kept* instead: VALID and
+ * WRITE clear, still counted in use and DMA-mapped, for the next fault to
+ * validate again if hmm_range_fault() hands it the same page (no DMA
+ * unmap now, no DMA map then). Without @keep, kept leaves in the range
+ * are cleared for the second pass like valid ones. Returns whether the
+ * device TLB must be invalidated and the second pass run.
  */
 static bool svacc_pt_clear(struct svacc_pt *pt, unsigned int level, unsigned long base,
-			   unsigned long start, unsigned long end, struct list_head *gone)
+			   unsigned long start, unsigned long end, bool keep,
+			   struct list_head *gone)
 {
 	unsigned long span = 1UL << (PAGE_SHIFT + 9 * (level - 1));
 	bool cleared = false;
@@ -366,7 +386,14 @@ static bool svacc_pt_clear(struct svacc_pt *pt, unsigned int level, unsigned lon
 			break;
 		e = le64_to_cpu(pt->cpu[i]);
 		if (svacc_pte_is_leaf(e, level)) {
-			if (e & SVACC_PTE_VALID) {
+			if (keep && level == 1) {
+				if (e & SVACC_PTE_VALID) {
+					pt->cpu[i] = cpu_to_le64(e & ~(SVACC_PTE_VALID |
+								       SVACC_PTE_WRITE));
+					cleared = true;
+				}
+			} else if (e) {
+				/* valid, or kept since an earlier zap */
 				pt->cpu[i] = cpu_to_le64(e & ~SVACC_PTE_VALID);
 				pt->nvalid--;
 				cleared = true;
@@ -376,7 +403,7 @@ static bool svacc_pt_clear(struct svacc_pt *pt, unsigned int level, unsigned lon
 		child = pt->child[i];
 		if (!child)
 			continue;
-		cleared |= svacc_pt_clear(child, level - 1, va, start, end, gone);
+		cleared |= svacc_pt_clear(child, level - 1, va, start, end, keep, gone);
 		if (!child->nvalid) {
 			pt->cpu[i] = 0;
 			pt->child[i] = NULL;
@@ -388,14 +415,19 @@ static bool svacc_pt_clear(struct svacc_pt *pt, unsigned int level, unsigned lon
 	return cleared;
 }
 
-/* Second pass: unmap and zero the cleared leaves of [start, end). */
+/*
+ * Second pass: unmap and zero the cleared leaves of [start, end); with
+ * @keep, leave the kept 4 KiB leaves alone.
+ */
 static void svacc_pt_unmap(struct svacc_hmm_dev *h, struct svacc_pt *pt,
 			   unsigned int level, unsigned long base,
-			   unsigned long start, unsigned long end)
+			   unsigned long start, unsigned long end, bool keep)
 {
 	unsigned long span = 1UL << (PAGE_SHIFT + 9 * (level - 1));
 	unsigned int i;
 
+	if (keep && level == 1)
+		return;
 	for (i = 0; i < SVACC_PT_ENTRIES; i++) {
 		unsigned long va = base + i * span;
 		u64 e;
@@ -411,7 +443,7 @@ static void svacc_pt_unmap(struct svacc_hmm_dev *h, struct svacc_pt *pt,
 				pt->cpu[i] = 0;
 			}
 		} else if (pt->child[i]) {
-			svacc_pt_unmap(h, pt->child[i], level - 1, va, start, end);
+			svacc_pt_unmap(h, pt->child[i], level - 1, va, start, end, keep);
 		}
 	}
 }
@@ -434,19 +466,43 @@ static void svacc_pt_free_gone(struct svacc_hmm_ctx *hc, struct list_head *gone)
 	}
 }
 
-static void svacc_hmm_zap(struct svacc_hmm_ctx *hc, unsigned long start, unsigned long end)
+/*
+ * Take [start, end) from the device: clear, invalidate the device TLB,
+ * unmap and free what is left empty. @keep: see svacc_pt_clear().
+ */
+static void svacc_hmm_zap(struct svacc_hmm_ctx *hc, unsigned long start, unsigned long end,
+			  bool keep)
 {
 	LIST_HEAD(gone);
 
 	lockdep_assert_held(&hc->pt_lock);
-	if (!svacc_pt_clear(hc->root, SVACC_PT_LEVELS, 0, start, end, &gone))
+	if (!svacc_pt_clear(hc->root, SVACC_PT_LEVELS, 0, start, end, keep, &gone))
 		return;
-	/* A 2 MiB leaf is one device-TLB entry: invalidate whole blocks. */
-	start = ALIGN_DOWN(start, SZ_2M);
-	end = ALIGN(end, SZ_2M);
-	svacc_devtlb_inv(hc->hdev, hc->id, start, (end - start) >> PAGE_SHIFT);
-	svacc_pt_unmap(hc->hdev, hc->root, SVACC_PT_LEVELS, 0, start, end);
+	/*
+	 * A 2 MiB leaf is one device-TLB entry: invalidate whole blocks. The
+	 * second pass takes the range itself (it reaches every 2 MiB leaf
+	 * the first pass cleared): kept leaves beside it stay as they are.
+	 */
+	svacc_devtlb_inv(hc->hdev, hc->id, ALIGN_DOWN(start, SZ_2M),
+			 (ALIGN(end, SZ_2M) - ALIGN_DOWN(start, SZ_2M)) >> PAGE_SHIFT);
+	svacc_pt_unmap(hc->hdev, hc->root, SVACC_PT_LEVELS, 0, start, end, keep);
 	svacc_pt_free_gone(hc, &gone);
+}
+
+/*
+ * Invalidations after which every page of the range is still the one the
+ * CPU maps there: only its protection (or soft-dirty state) changed.
+ */
+static bool svacc_hmm_same_pages(const struct mmu_notifier_range *range)
+{
+	switch (range->event) {
+	case MMU_NOTIFY_PROTECTION_VMA:
+	case MMU_NOTIFY_PROTECTION_PAGE:
+	case MMU_NOTIFY_SOFT_DIRTY:
+		return true;
+	default:
+		return false;
+	}
 }
 
 static bool svacc_hmm_invalidate(struct mmu_interval_notifier *mni,
@@ -463,7 +519,8 @@ static bool svacc_hmm_invalidate(struct mmu_interval_notifier *mni,
 	mmu_interval_set_seq(mni, cur_seq);
 	if (!hc->dead) {
 		svacc_hmm_zap(hc, range->start,
-			      min_t(u64, range->end, svacc_hmm_limit(hc->sdev)));
+			      min_t(u64, range->end, svacc_hmm_limit(hc->sdev)),
+			      svacc_hmm_same_pages(range));
 		atomic64_inc(&hc->sdev->hmm.invalidations);
 	}
 	mutex_unlock(&hc->pt_lock);
@@ -478,7 +535,8 @@ static const struct mmu_interval_notifier_ops svacc_hmm_notifier_ops = {
  * Install one leaf (@level 1: 4 KiB, 2: 2 MiB) for @page at @va. An existing
  * valid leaf is current (invalidations clear stale ones): keep it unless it
  * lacks write permission that is now granted. Read-only leaves are mapped
- * for the device to read only; the zero page is not mapped again.
+ * for the device to read only; the zero page is not mapped again, nor is
+ * a page whose kept leaf (svacc_pt_clear()) is still mapped as needed.
  */
 static int svacc_hmm_set_leaf(struct svacc_hmm_ctx *hc, struct svacc_pt *pt,
 			      unsigned int level, unsigned long va,
@@ -491,6 +549,8 @@ static int svacc_hmm_set_leaf(struct svacc_hmm_ctx *hc, struct svacc_pt *pt,
 	u64 old = le64_to_cpu(pt->cpu[idx]);
 	/* (the huge zero page is not exported: mapped read-only per leaf) */
 	bool zero = level == 1 && is_zero_page(page);
+	bool kept = level == 1 && old && !(old & SVACC_PTE_VALID);
+	u64 rw = write ? SVACC_PTE_WRITE | SVACC_PTE_SW_DMA_RW : 0;
 	dma_addr_t dma;
 
 	/* A 2 MiB block with a table under it keeps 4 KiB leaves. */
@@ -498,6 +558,21 @@ static int svacc_hmm_set_leaf(struct svacc_hmm_ctx *hc, struct svacc_pt *pt,
 		return -ERANGE;
 	if ((old & SVACC_PTE_VALID) && ((old & SVACC_PTE_WRITE) || !write))
 		return 0;
+
+	/*
+	 * The page the leaf already maps, DMA-mapped for this access: valid
+	 * (a write upgrade of a page mapped for writing before) or kept.
+	 */
+	if ((kept && pt->page[idx] == page) || (old & SVACC_PTE_VALID)) {
+		if (!write || (old & SVACC_PTE_SW_DMA_RW)) {
+			pt->cpu[idx] = cpu_to_le64(old | SVACC_PTE_VALID |
+						   (write ? SVACC_PTE_WRITE : 0));
+			/* Upgraded to writable: the read-only translation goes */
+			if (old & SVACC_PTE_VALID)
+				svacc_devtlb_inv(h, hc->id, va, size >> PAGE_SHIFT);
+			return 1;
+		}
+	}
 
 	if (zero) {
 		if (write)
@@ -513,13 +588,19 @@ static int svacc_hmm_set_leaf(struct svacc_hmm_ctx *hc, struct svacc_pt *pt,
 				       write ? DMA_BIDIRECTIONAL : DMA_TO_DEVICE);
 			return -ERANGE;
 		}
+		atomic64_inc(&hc->sdev->hmm.dma_maps);
 	}
 
-	pt->cpu[idx] = cpu_to_le64(SVACC_PTE_VALID | (write ? SVACC_PTE_WRITE : 0) |
-				   (level == 2 ? SVACC_PTE_LEAF : 0) | (dma & SVACC_PTE_ADDR));
+	pt->cpu[idx] = cpu_to_le64(SVACC_PTE_VALID | rw | (level == 2 ? SVACC_PTE_LEAF : 0) |
+				   (dma & SVACC_PTE_ADDR));
+	if (level == 1)
+		pt->page[idx] = page;
 	if (old & SVACC_PTE_VALID) {
 		/* Upgraded to writable: the old read-only translation must go. */
 		svacc_devtlb_inv(h, hc->id, va, size >> PAGE_SHIFT);
+		svacc_pt_unmap_leaf(h, old);
+	} else if (kept) {
+		/* another page, or mapped read-only: no TLB entry since kept */
 		svacc_pt_unmap_leaf(h, old);
 	} else {
 		pt->nvalid++;
@@ -613,7 +694,7 @@ static void svacc_hmm_evict(struct svacc_hmm_ctx *hc)
 {
 	mutex_lock(&hc->pt_lock);
 	if (!hc->dead)
-		svacc_hmm_zap(hc, 0, svacc_hmm_limit(hc->sdev));
+		svacc_hmm_zap(hc, 0, svacc_hmm_limit(hc->sdev), false);
 	mutex_unlock(&hc->pt_lock);
 }
 
@@ -1131,7 +1212,7 @@ static void svacc_hmm_unbind(struct svacc_ctx *ctx)
 
 	h->ctx_table[2 * hc->id] = 0;
 	mutex_lock(&hc->pt_lock);
-	svacc_hmm_zap(hc, 0, svacc_hmm_limit(sdev));
+	svacc_hmm_zap(hc, 0, svacc_hmm_limit(sdev), false);
 	svacc_devtlb_inv(h, hc->id, 0, 0);
 	for (i = 0; i < hc->nreserve; i++)
 		svacc_pt_free(hc, hc->reserve[i]);

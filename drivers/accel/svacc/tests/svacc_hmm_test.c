@@ -2,7 +2,8 @@
 /*
  * KUnit tests of the HMM mirror's pure parts (svacc_hmm.c): the device
  * page-table builder (tables from the reserve, 4 KiB and 2 MiB leaves,
- * write upgrades, the shared zero page, zaps and the tables they free),
+ * write upgrades, the shared zero page, zaps and the tables they free,
+ * leaves kept mapped across a protection change),
  * the fault-around window and fault de-duplication. The page tables live
  * in DMA memory of a KUnit device; the "registers" the device-TLB
  * invalidation writes are plain memory. Included by svacc_hmm.c.
@@ -78,7 +79,7 @@ static void svacc_hmm_test_exit(struct kunit *test)
 	unsigned int i;
 
 	mutex_lock(&hc->pt_lock);
-	svacc_hmm_zap(hc, 0, svacc_hmm_limit(t->sdev));
+	svacc_hmm_zap(hc, 0, svacc_hmm_limit(t->sdev), false);
 	for (i = 0; i < hc->nreserve; i++)
 		svacc_pt_free(hc, hc->reserve[i]);
 	svacc_pt_free(hc, hc->root);
@@ -238,7 +239,7 @@ static void svacc_test_zap_frees_tables(struct kunit *test)
 	svacc_test_map4k(test, SVACC_TEST_VA, t->pages, true);
 	KUNIT_EXPECT_EQ(test, npt, hc->npt);	/* tables came from the reserve */
 	mutex_lock(&hc->pt_lock);
-	svacc_hmm_zap(hc, SVACC_TEST_VA, SVACC_TEST_VA + PAGE_SIZE);
+	svacc_hmm_zap(hc, SVACC_TEST_VA, SVACC_TEST_VA + PAGE_SIZE, false);
 	mutex_unlock(&hc->pt_lock);
 	/* the three tables it used are gone, and the root entry with them */
 	KUNIT_EXPECT_EQ(test, npt - 3, hc->npt);
@@ -258,7 +259,7 @@ static void svacc_test_zap_keeps_others(struct kunit *test)
 	svacc_test_map4k(test, SVACC_TEST_VA + PAGE_SIZE, t->pages + 1, false);
 	npt = hc->npt;
 	mutex_lock(&hc->pt_lock);
-	svacc_hmm_zap(hc, SVACC_TEST_VA + PAGE_SIZE, SVACC_TEST_VA + 2 * PAGE_SIZE);
+	svacc_hmm_zap(hc, SVACC_TEST_VA + PAGE_SIZE, SVACC_TEST_VA + 2 * PAGE_SIZE, false);
 	mutex_unlock(&hc->pt_lock);
 	KUNIT_EXPECT_EQ(test, npt, hc->npt);
 	KUNIT_EXPECT_EQ(test, 1U, pt->nvalid);
@@ -276,7 +277,7 @@ static void svacc_test_zap_partial_2m(struct kunit *test)
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, pt);
 	KUNIT_EXPECT_EQ(test, 1, svacc_hmm_set_leaf(t->hc, pt, 2, SVACC_TEST_VA, t->pages, false));
 	/* 4 KiB in the middle of the block: the whole 2 MiB leaf goes */
-	svacc_hmm_zap(t->hc, SVACC_TEST_VA + 7 * PAGE_SIZE, SVACC_TEST_VA + 8 * PAGE_SIZE);
+	svacc_hmm_zap(t->hc, SVACC_TEST_VA + 7 * PAGE_SIZE, SVACC_TEST_VA + 8 * PAGE_SIZE, false);
 	mutex_unlock(&t->hc->pt_lock);
 	KUNIT_EXPECT_EQ(test, 0U, t->hc->root->nvalid);
 }
@@ -289,7 +290,7 @@ static void svacc_test_zap_outside(struct kunit *test)
 
 	*(u64 *)(regs + SVACC_INV_PAGES) = 12345;
 	mutex_lock(&t->hc->pt_lock);
-	svacc_hmm_zap(t->hc, SVACC_TEST_VA + SZ_2M, SVACC_TEST_VA + SZ_4M);
+	svacc_hmm_zap(t->hc, SVACC_TEST_VA + SZ_2M, SVACC_TEST_VA + SZ_4M, false);
 	mutex_unlock(&t->hc->pt_lock);
 	KUNIT_EXPECT_EQ(test, 1U, pt->nvalid);
 	/* nothing cleared: no invalidation either */
@@ -303,7 +304,7 @@ static void svacc_test_zap_inv_block(struct kunit *test)
 
 	svacc_test_map4k(test, SVACC_TEST_VA + 9 * PAGE_SIZE, t->pages, false);
 	mutex_lock(&t->hc->pt_lock);
-	svacc_hmm_zap(t->hc, SVACC_TEST_VA + 9 * PAGE_SIZE, SVACC_TEST_VA + 10 * PAGE_SIZE);
+	svacc_hmm_zap(t->hc, SVACC_TEST_VA + 9 * PAGE_SIZE, SVACC_TEST_VA + 10 * PAGE_SIZE, false);
 	mutex_unlock(&t->hc->pt_lock);
 	/* a 2 MiB leaf is one device-TLB entry: whole blocks are invalidated */
 	KUNIT_EXPECT_EQ(test, (u64)SVACC_TEST_VA, *(u64 *)(regs + SVACC_INV_ADDR));
@@ -324,11 +325,113 @@ static void svacc_test_zap_everything(struct kunit *test)
 	svacc_test_reserve(test, hc);
 	KUNIT_EXPECT_EQ(test, npt + 3 + 2 + 3, hc->npt);
 	mutex_lock(&hc->pt_lock);
-	svacc_hmm_zap(hc, 0, svacc_hmm_limit(t->sdev));
+	svacc_hmm_zap(hc, 0, svacc_hmm_limit(t->sdev), false);
 	mutex_unlock(&hc->pt_lock);
 	/* only the root and the reserve are left */
 	KUNIT_EXPECT_EQ(test, npt, hc->npt);
 	KUNIT_EXPECT_EQ(test, 0U, hc->root->nvalid);
+}
+
+/* Zap [SVACC_TEST_VA + @first page, + @n pages) after a protection change */
+static void svacc_test_zap_keep(struct kunit *test, unsigned int first, unsigned int n)
+{
+	struct svacc_hmm_ctx *hc = ((struct svacc_hmm_test *)test->priv)->hc;
+
+	mutex_lock(&hc->pt_lock);
+	svacc_hmm_zap(hc, SVACC_TEST_VA + first * PAGE_SIZE,
+		      SVACC_TEST_VA + (first + n) * PAGE_SIZE, true);
+	mutex_unlock(&hc->pt_lock);
+}
+
+static void svacc_test_keep_revalidates(struct kunit *test)
+{
+	struct svacc_hmm_test *t = test->priv;
+	void *regs = (void __force *)t->sdev->regs;
+	struct svacc_pt *pt = svacc_test_map4k(test, SVACC_TEST_VA, t->pages, true);
+	u64 e = svacc_test_pte(pt, SVACC_TEST_VA, 1), k;
+	unsigned long npt = t->hc->npt;
+	s64 maps = atomic64_read(&t->sdev->hmm.dma_maps);
+
+	KUNIT_EXPECT_TRUE(test, e & SVACC_PTE_SW_DMA_RW);
+	*(u64 *)(regs + SVACC_INV_PAGES) = 0;
+	svacc_test_zap_keep(test, 0, 1);
+	/* kept: no access, still mapped (for writing too), table in use */
+	k = svacc_test_pte(pt, SVACC_TEST_VA, 1);
+	KUNIT_EXPECT_EQ(test, e & ~(SVACC_PTE_VALID | SVACC_PTE_WRITE), k);
+	KUNIT_EXPECT_EQ(test, 1U, pt->nvalid);
+	KUNIT_EXPECT_EQ(test, npt, t->hc->npt);
+	KUNIT_EXPECT_EQ(test, (u64)(SZ_2M >> PAGE_SHIFT), *(u64 *)(regs + SVACC_INV_PAGES));
+
+	mutex_lock(&t->hc->pt_lock);
+	/* the same page again, read-only, then written: no new DMA mapping */
+	KUNIT_EXPECT_EQ(test, 1, svacc_hmm_set_leaf(t->hc, pt, 1, SVACC_TEST_VA, t->pages, false));
+	KUNIT_EXPECT_EQ(test, k | SVACC_PTE_VALID, svacc_test_pte(pt, SVACC_TEST_VA, 1));
+	KUNIT_EXPECT_EQ(test, 1, svacc_hmm_set_leaf(t->hc, pt, 1, SVACC_TEST_VA, t->pages, true));
+	KUNIT_EXPECT_EQ(test, e, svacc_test_pte(pt, SVACC_TEST_VA, 1));
+	mutex_unlock(&t->hc->pt_lock);
+	KUNIT_EXPECT_EQ(test, 1U, pt->nvalid);
+	KUNIT_EXPECT_EQ(test, maps, atomic64_read(&t->sdev->hmm.dma_maps));
+}
+
+static void svacc_test_keep_remaps(struct kunit *test)
+{
+	struct svacc_hmm_test *t = test->priv;
+	struct svacc_pt *pt = svacc_test_map4k(test, SVACC_TEST_VA, t->pages, false);
+	s64 maps;
+	u64 e;
+
+	svacc_test_zap_keep(test, 0, 1);
+	maps = atomic64_read(&t->sdev->hmm.dma_maps);
+	mutex_lock(&t->hc->pt_lock);
+	/* mapped for reading only: a write needs a new mapping */
+	KUNIT_EXPECT_EQ(test, 1, svacc_hmm_set_leaf(t->hc, pt, 1, SVACC_TEST_VA, t->pages, true));
+	e = svacc_test_pte(pt, SVACC_TEST_VA, 1);
+	KUNIT_EXPECT_TRUE(test, (e & SVACC_PTE_WRITE) && (e & SVACC_PTE_SW_DMA_RW));
+	mutex_unlock(&t->hc->pt_lock);
+	KUNIT_EXPECT_EQ(test, maps + 1, atomic64_read(&t->sdev->hmm.dma_maps));
+
+	/* another page where a kept leaf was: mapped anew */
+	svacc_test_zap_keep(test, 0, 1);
+	mutex_lock(&t->hc->pt_lock);
+	KUNIT_EXPECT_EQ(test, 1,
+			svacc_hmm_set_leaf(t->hc, pt, 1, SVACC_TEST_VA, t->pages + 1, false));
+	mutex_unlock(&t->hc->pt_lock);
+	KUNIT_EXPECT_EQ(test, maps + 2, atomic64_read(&t->sdev->hmm.dma_maps));
+	KUNIT_EXPECT_NE(test, e & SVACC_PTE_ADDR,
+			svacc_test_pte(pt, SVACC_TEST_VA, 1) & SVACC_PTE_ADDR);
+	KUNIT_EXPECT_EQ(test, 1U, pt->nvalid);
+}
+
+static void svacc_test_keep_then_zap(struct kunit *test)
+{
+	struct svacc_hmm_test *t = test->priv;
+	struct svacc_hmm_ctx *hc = t->hc;
+	unsigned long npt = hc->npt;
+
+	svacc_test_map4k(test, SVACC_TEST_VA, t->pages, false);
+	svacc_test_map4k(test, SVACC_TEST_VA + PAGE_SIZE, t->pages + 1, true);
+	svacc_test_zap_keep(test, 0, 2);
+	/* kept leaves are unmapped by the next zap that does not keep */
+	mutex_lock(&hc->pt_lock);
+	svacc_hmm_zap(hc, SVACC_TEST_VA, SVACC_TEST_VA + 2 * PAGE_SIZE, false);
+	mutex_unlock(&hc->pt_lock);
+	KUNIT_EXPECT_EQ(test, npt - 3, hc->npt);
+	KUNIT_EXPECT_EQ(test, 0U, hc->root->nvalid);
+}
+
+static void svacc_test_keep_not_2m(struct kunit *test)
+{
+	struct svacc_hmm_test *t = test->priv;
+	struct svacc_pt *pt;
+
+	mutex_lock(&t->hc->pt_lock);
+	pt = svacc_pt_table(t->hc, SVACC_TEST_VA, 2);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, pt);
+	KUNIT_EXPECT_EQ(test, 1, svacc_hmm_set_leaf(t->hc, pt, 2, SVACC_TEST_VA, t->pages, true));
+	mutex_unlock(&t->hc->pt_lock);
+	/* a 2 MiB leaf is not kept: unmapped, and its tables freed */
+	svacc_test_zap_keep(test, 3, 1);
+	KUNIT_EXPECT_EQ(test, 0U, t->hc->root->nvalid);
 }
 
 static void svacc_test_limit(struct kunit *test)
@@ -423,6 +526,10 @@ static struct kunit_case svacc_hmm_cases[] = {
 	KUNIT_CASE(svacc_test_zap_outside),
 	KUNIT_CASE(svacc_test_zap_inv_block),
 	KUNIT_CASE(svacc_test_zap_everything),
+	KUNIT_CASE(svacc_test_keep_revalidates),
+	KUNIT_CASE(svacc_test_keep_remaps),
+	KUNIT_CASE(svacc_test_keep_then_zap),
+	KUNIT_CASE(svacc_test_keep_not_2m),
 	KUNIT_CASE(svacc_test_limit),
 	KUNIT_CASE(svacc_test_window),
 	KUNIT_CASE(svacc_test_window_limit),

@@ -378,6 +378,39 @@ TEST_F(hmm, mprotect_read_only)
 }
 
 /*
+ * A protection change leaves the device's pages DMA-mapped: after
+ * mprotect(PROT_READ) and back, the device's accesses validate the leaves
+ * the driver kept, and no page is DMA-mapped again (hmm_dma_maps in
+ * debugfs does not move). That each access obeys the protection of the
+ * moment is mprotect_read_only's to show.
+ */
+TEST_F(hmm, mprotect_keeps_dma_mappings)
+{
+	struct drm_svacc_completion *c = &self->rec[0];
+	size_t len = 64 * HMM_SZ_4K;
+	uint8_t *b = map_anon(len, false);
+	long long m0, m1;
+	bool eq;
+
+	ASSERT_NE(NULL, b);
+	memset(b, 0x11, len);
+	ASSERT_EQ(SVACC_STATUS_SUCCESS, dev_fill(&self->s, c, b, PAT(0x22), len));
+	m0 = debugfs_counter("hmm_dma_maps");
+	ASSERT_LE(0, m0) TH_LOG("no hmm_dma_maps in the driver's debugfs counters");
+
+	ASSERT_EQ(0, mprotect(b, len, PROT_READ));
+	ASSERT_EQ(SVACC_STATUS_SUCCESS, dev_cmp_pattern(&self->s, c, b, PAT(0x22), len, &eq));
+	EXPECT_TRUE(eq);
+	ASSERT_EQ(0, mprotect(b, len, PROT_READ | PROT_WRITE));
+	ASSERT_EQ(SVACC_STATUS_SUCCESS, dev_fill(&self->s, c, b, PAT(0x44), len));
+	EXPECT_TRUE(cpu_all(b, 0x44, len));
+	m1 = debugfs_counter("hmm_dma_maps");
+	EXPECT_EQ(m0, m1) TH_LOG("%lld page(s) DMA-mapped again across two protection changes",
+				 m1 - m0);
+	munmap(b, len);
+}
+
+/*
  * fork() write-protects the parent's private pages; the parent's next CPU
  * write gets it new pages (COW). The device, working for the parent, must
  * follow the parent to its new pages and leave the child's alone.
