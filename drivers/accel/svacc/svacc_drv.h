@@ -51,6 +51,7 @@ struct svacc_xlate_ops;
  * @owner: dedicated: the claiming context, or NULL
  * @claim_gen: bumped by every claim; a portal mapping serves one claim
  * @releasing: released by its owner, its queued work still draining
+ * @releaser: while @releasing, the user of the owner that released it
  * @portal_lock: serialises the privileged portal (shared WQs)
  * @pcommits: commit count of the privileged portal after our last commit
  * @irq_cpu: CPU the WQ's completion vector is steered to, or -1
@@ -71,6 +72,7 @@ struct svacc_wq {
 	struct svacc_ctx *owner;
 	u64 claim_gen;
 	bool releasing;
+	kuid_t releaser;
 	spinlock_t portal_lock; /* privileged portal + SUBMIT_STATUS */
 	u16 pcommits;
 	int irq_cpu;

@@ -117,7 +117,10 @@ static bool svacc_wq_claimable(struct svacc_wq *wq)
 /*
  * A user other than an administrator may hold at most
  * svacc_max_wqs_per_user dedicated WQs of a device (0: half of them,
- * rounded up), so that no user can take them all. Caller holds wq_mutex.
+ * rounded up), so that no user can take them all. A WQ its owner
+ * released counts until its drain is over (up to
+ * SVACC_RELEASE_DRAIN_MS): a user cannot take one WQ after another by
+ * releasing each behind work that takes long. Caller holds wq_mutex.
  */
 static bool svacc_wq_user_may_claim(struct svacc_ctx *ctx)
 {
@@ -131,7 +134,8 @@ static bool svacc_wq_user_may_claim(struct svacc_ctx *ctx)
 		struct svacc_wq *wq = &sdev->wqs[i];
 
 		dedicated += wq->dedicated;
-		held += wq->owner && uid_eq(wq->owner->uid, ctx->uid);
+		held += (wq->owner && uid_eq(wq->owner->uid, ctx->uid)) ||
+			(wq->releasing && uid_eq(wq->releaser, ctx->uid));
 	}
 	max = READ_ONCE(svacc_max_wqs_per_user) ?: DIV_ROUND_UP(dedicated, 2);
 	return held < max;
@@ -252,6 +256,7 @@ int svacc_ioctl_wq_release(struct drm_device *drm, void *data, struct drm_file *
 	}
 	svacc_wq_revoke(wq);
 	wq->releasing = true;
+	wq->releaser = ctx->uid;
 	mutex_unlock(&sdev->wq_mutex);
 
 	drained = svacc_wq_drain(wq);

@@ -16,6 +16,8 @@
  *    fault), and nothing of it is left;
  *  - SVA: a close that waits for the fault (the PASID must be stopped
  *    before it is unbound) holds up no other file's open, copy or close;
+ *  - a WQ released behind such a descriptor counts against its user's
+ *    share of the dedicated WQs until its drain is over;
  *  - an administrator disabling a shared WQ behind such a descriptor gets
  *    the device reset (the command cannot complete) and everyone else
  *    carries on, told of the reset through the reset epoch.
@@ -24,8 +26,10 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <linux/fuse.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +38,7 @@
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -719,6 +724,140 @@ TEST_F_TIMEOUT(block, close_waits_alone, 300)
 		TH_LOG("the opener's close did not end once the server was gone");
 	ASSERT_TRUE(exits_within(pid, 60, &status))
 		TH_LOG("the waiting close did not end once the server was gone");
+	ASSERT_NO_SPLAT(self);
+}
+
+#define PARAM_WQS	"/sys/module/svacc/parameters/max_wqs_per_user"
+
+struct release_arg {
+	int go;			/* read end: released once a byte comes */
+	int fd;
+	uint32_t wq;
+	int ret;
+};
+
+static void *release_thread(void *arg)
+{
+	struct release_arg *r = arg;
+	struct drm_svacc_wq_release rel;
+	char c;
+
+	if (read(r->go, &c, 1) != 1) {
+		r->ret = -EPIPE;
+		return NULL;
+	}
+	rel = (struct drm_svacc_wq_release){ .wq = r->wq };
+	r->ret = ioctl(r->fd, DRM_IOCTL_SVACC_WQ_RELEASE, &rel) ? -errno : 0;
+	return NULL;
+}
+
+/*
+ * Give up CAP_SYS_ADMIN, which the per-user limits let through, and stay
+ * root (a FUSE mount serves its owner). 0 or -1.
+ */
+static int drop_sys_admin(void)
+{
+	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct d[2];
+	uint32_t bit = 1u << (CAP_SYS_ADMIN % 32);
+
+	if (syscall(SYS_capget, &h, d))
+		return -1;
+	d[CAP_SYS_ADMIN / 32].effective &= ~bit;
+	d[CAP_SYS_ADMIN / 32].permitted &= ~bit;
+	d[CAP_SYS_ADMIN / 32].inheritable &= ~bit;
+	return syscall(SYS_capset, &h, d) ? -1 : 0;
+}
+
+/*
+ * Without CAP_SYS_ADMIN, limited to one dedicated WQ: claim one, block it on the
+ * stalled file, release it from a thread (its drain waits up to the
+ * driver's bound) and claim again meanwhile. Returns the second claim's
+ * errno (0: it got a WQ), or 100 + a step that failed.
+ */
+static int releasing_child(const char *node)
+{
+	struct drm_svacc_completion *c = svacc_records_alloc(1);
+	struct drm_svacc_wq_claim claim = { .wq = SVACC_WQ_ANY };
+	struct timespec settle = { .tv_sec = 1 };
+	struct release_arg r = { 0 };
+	struct drm_svacc_desc d;
+	uint8_t *src, *dst;
+	struct svacc s;
+	int fd, ret, go[2];
+	pthread_t t;
+
+	src = stall_map(&fd);
+	dst = svacc_alloc_untouched(PAGE);
+	if (!src || !c || !dst)
+		return 100;
+	if (drop_sys_admin())
+		return 101;
+	if (svacc_open(&s, node) || svacc_wq_claim(&s, SVACC_WQ_ANY) ||
+	    warm_records(&s, c, 1) || pipe(go))
+		return 102;
+	/*
+	 * The thread first: the blocked fault holds this address space's
+	 * mmap_lock, which a new thread's stack would wait for.
+	 */
+	r.go = go[0];
+	r.fd = s.fd;
+	r.wq = (uint32_t)s.wq;
+	if (pthread_create(&t, NULL, release_thread, &r))
+		return 104;
+	svacc_desc_memmove(&d, dst, src, PAGE, c);
+	d.flags |= SVACC_DESC_F_BOF;
+	if (svacc_portal_submit(&s, &d))
+		return 103;
+	nanosleep(&settle, NULL);
+	if (write(go[1], "", 1) != 1)
+		return 106;
+	nanosleep(&settle, NULL);	/* the release is draining */
+	ret = ioctl(s.fd, DRM_IOCTL_SVACC_WQ_CLAIM, &claim) ? errno : 0;
+	if (!ret)
+		fprintf(stderr, "# child: claimed WQ %u while WQ %d drains (its copy: status %u)\n",
+			claim.wq, s.wq, svacc_status(c));
+	/* the parent stops the server: the release ends */
+	if (pthread_join(t, NULL))
+		return 105;
+	return ret;
+}
+
+/*
+ * A released WQ still counts against its user's share of the dedicated
+ * WQs while its drain waits: a user limited to one WQ cannot claim a
+ * second one behind a release that waits for a fault that never
+ * resolves, and so cannot take every dedicated WQ in turn.
+ */
+TEST_F_TIMEOUT(block, releasing_wq_counts, 300)
+{
+	struct timespec settle = { .tv_sec = 4 };
+	char old_wqs[32] = "";
+	int status, fd;
+	struct svacc s;
+	pid_t pid;
+
+	ASSERT_EQ(0, svacc_open(&s, NULL));
+	svacc_close(&s);
+	fd = open(PARAM_WQS, O_RDONLY);
+	ASSERT_LE(0, fd);
+	ASSERT_LT(0, read(fd, old_wqs, sizeof(old_wqs) - 1));
+	close(fd);
+	ASSERT_EQ(0, write_str(PARAM_WQS, "1"));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0)
+		_exit(releasing_child(s.path));
+	nanosleep(&settle, NULL);	/* its second claim is done */
+	fuse_stop(self->server);
+	self->server = 0;
+	ASSERT_EQ(0, wait_child(pid, 60, &status));
+	write_str(PARAM_WQS, old_wqs);
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(EDQUOT, WEXITSTATUS(status))
+		TH_LOG("second claim while the first WQ drains: %s (code %d)",
+		       WEXITSTATUS(status) < 100 ? strerror(WEXITSTATUS(status)) : "step failed",
+		       WEXITSTATUS(status));
 	ASSERT_NO_SPLAT(self);
 }
 
