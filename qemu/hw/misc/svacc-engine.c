@@ -366,9 +366,27 @@ static void svacc_op_fault(SvaccOp *op, uint64_t va, bool write,
     svacc_op_finish(op, SVACC_STATUS_PAGE_FAULT);
 }
 
-/* A translation parked @job: what it waits for */
-static void svacc_job_park(SvaccJob *job, SvaccXlate why)
+/* The FAULT_HOLD of @job's WQ, in ns; 0: no limit */
+static int64_t svacc_hold_limit_ns(SvaccState *s, const SvaccJob *job)
 {
+    return (int64_t)(s->wq[job->wq].cfg2 & SVACC_WQCFG2_FAULT_HOLD_MASK) *
+           SCALE_MS;
+}
+
+static bool svacc_parked_on_fault(const SvaccJob *job)
+{
+    return job->park == SVACC_PARK_FAULT || job->park == SVACC_PARK_PRI ||
+           job->park == SVACC_PARK_PRI_SEND;
+}
+
+/*
+ * A translation parked @job: what it waits for.  Under a FAULT_HOLD the
+ * clock runs from now until the job runs again.
+ */
+static void svacc_job_park(SvaccState *s, SvaccJob *job, SvaccXlate why)
+{
+    int64_t limit = svacc_hold_limit_ns(s, job), deadline;
+
     switch (why) {
     case SVACC_XLATE_PARK_FAULT:
         job->park = SVACC_PARK_FAULT;
@@ -379,6 +397,69 @@ static void svacc_job_park(SvaccJob *job, SvaccXlate why)
     default:
         job->park = SVACC_PARK_PRI_SEND;
         break;
+    }
+    if (!limit || job->hold_clock || job->hold_spent) {
+        return;
+    }
+    job->hold_clock = true;
+    job->hold_since = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
+    deadline = job->hold_since + limit - job->hold_used_ns;
+    if (!timer_pending(s->hold_timer) ||
+        timer_expire_time_ns(s->hold_timer) > deadline) {
+        timer_mod(s->hold_timer, deadline);
+    }
+}
+
+/* @job runs again: stop its FAULT_HOLD clock */
+static void svacc_job_hold_stop(SvaccJob *job)
+{
+    if (job->hold_clock) {
+        job->hold_used_ns += qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) -
+                             job->hold_since;
+        job->hold_clock = false;
+    }
+}
+
+/*
+ * FAULT_HOLD: a job whose waits for faults add up to its WQ's limit stops
+ * waiting.  It runs again as if BOF were clear, so the translation it
+ * waited for (and any later one that is missing) ends it with PAGE_FAULT
+ * at that address; the answer it waited for is ignored when it comes (the
+ * fault id is retired with the park, page request groups are the job's no
+ * longer once it is freed).
+ */
+void svacc_engine_hold_timer(void *opaque)
+{
+    SvaccState *s = opaque;
+    int64_t now = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
+    int64_t next = INT64_MAX, deadline;
+    bool kick = false;
+    int n;
+
+    for (n = 0; n < s->num_wqs; n++) {
+        SvaccJob *job = s->wq[n].job;
+
+        if (!job || !job->hold_clock || !svacc_parked_on_fault(job)) {
+            continue;
+        }
+        deadline = job->hold_since + svacc_hold_limit_ns(s, job) -
+                   job->hold_used_ns;
+        if (deadline > now) {
+            next = MIN(next, deadline);
+            continue;
+        }
+        svacc_job_hold_stop(job);
+        job->hold_spent = true;
+        job->park = SVACC_PARK_NONE;
+        s->counters[SVACC_CNT_FAULT_HOLD]++;
+        trace_svacc_fault_hold(n, job->pasid, job->hold_used_ns);
+        kick = true;
+    }
+    if (next != INT64_MAX) {
+        timer_mod(s->hold_timer, next);
+    }
+    if (kick) {
+        svacc_engine_kick(s);
     }
 }
 
@@ -391,7 +472,7 @@ static bool svacc_op_xlate(SvaccState *s, SvaccJob *job, SvaccOp *op,
                            uint64_t va, uint64_t end, bool write,
                            hwaddr *pa, uint64_t *len, SvaccStep *step)
 {
-    bool bof = op->d.flags & SVACC_FLAG_BOF;
+    bool bof = (op->d.flags & SVACC_FLAG_BOF) && !job->hold_spent;
     uint64_t done = op->overlap ? 0 : op->done;
     SvaccXlate x = svacc_translate(s, job, va, end, write, bof, pa, len);
 
@@ -401,7 +482,7 @@ static bool svacc_op_xlate(SvaccState *s, SvaccJob *job, SvaccOp *op,
     case SVACC_XLATE_PARK_FAULT:
     case SVACC_XLATE_PARK_PRI:
     case SVACC_XLATE_PARK_PRI_SEND:
-        svacc_job_park(job, x);
+        svacc_job_park(s, job, x);
         *step = SVACC_STEP_PARKED;
         return false;
     case SVACC_XLATE_FAULT:
@@ -818,9 +899,12 @@ static bool svacc_op_record(SvaccState *s, SvaccJob *job, SvaccOp *op,
         /* the record lives in the refused address space */
         code = SVACC_SWERR_COMPL_WRITE;
     } else {
-        /* a record is never dropped for a page the OS could provide */
-        x = svacc_translate(s, job, va, va + SVACC_CR_SIZE, true, true,
-                            &pa, &len);
+        /*
+         * A record is never dropped for a page the OS could provide,
+         * unless the WQ's FAULT_HOLD ran out waiting for it.
+         */
+        x = svacc_translate(s, job, va, va + SVACC_CR_SIZE, true,
+                            !job->hold_spent, &pa, &len);
         switch (x) {
         case SVACC_XLATE_OK:
             memset(cr, 0, sizeof(cr));
@@ -844,7 +928,7 @@ static bool svacc_op_record(SvaccState *s, SvaccJob *job, SvaccOp *op,
         case SVACC_XLATE_PARK_FAULT:
         case SVACC_XLATE_PARK_PRI:
         case SVACC_XLATE_PARK_PRI_SEND:
-            svacc_job_park(job, x);
+            svacc_job_park(s, job, x);
             *step = SVACC_STEP_PARKED;
             return false;
         case SVACC_XLATE_HALT:
@@ -1046,6 +1130,7 @@ static int64_t svacc_engine_run(SvaccState *s, int64_t budget)
         if (!wq->job && svacc_job_start(s, n)->park != SVACC_PARK_NONE) {
             continue;
         }
+        svacc_job_hold_stop(wq->job);
         step = svacc_op_step(s, wq->job, &wq->job->top, false, &budget);
         if (step == SVACC_STEP_STOP) {
             break;

@@ -254,6 +254,8 @@ static uint32_t svacc_wqcfg_read(SvaccState *s, unsigned n, hwaddr off)
         return wq->cfg0;
     case SVACC_WQCFG1:
         return wq->cfg1;
+    case SVACC_WQCFG2:
+        return wq->cfg2;
     case SVACC_WQSTS:
         occ = wq->count + (wq->job ? 1 : 0);
         return (wq->enabled ? SVACC_WQSTS_ENABLED : 0) |
@@ -279,6 +281,9 @@ static void svacc_wqcfg_write(SvaccState *s, unsigned n, hwaddr off,
         break;
     case SVACC_WQCFG1:
         wq->cfg1 = val & (SVACC_WQCFG1_PASID_MASK | SVACC_WQCFG1_PRIV);
+        break;
+    case SVACC_WQCFG2:
+        wq->cfg2 = val & SVACC_WQCFG2_FAULT_HOLD_MASK;
         break;
     }
 }
@@ -626,6 +631,7 @@ static void svacc_soft_reset(SvaccState *s)
     memset(s->wq, 0, sizeof(s->wq));
     memset(s->portal, 0, sizeof(s->portal));
     timer_del(s->stall_timer);
+    timer_del(s->hold_timer);
     timer_del(s->pri_retry_timer);
     svacc_xlate_reset(s);
 
@@ -792,6 +798,8 @@ static void svacc_realize(PCIDevice *pdev, Error **errp)
     s->bh = qemu_bh_new(svacc_engine_bh, s);
     s->stall_timer = timer_new_ns(QEMU_CLOCK_VIRTUAL,
                                   svacc_engine_stall_timer, s);
+    s->hold_timer = timer_new_ns(QEMU_CLOCK_VIRTUAL,
+                                 svacc_engine_hold_timer, s);
     s->pri_retry_timer = timer_new_ns(QEMU_CLOCK_VIRTUAL,
                                       svacc_pri_retry_timer, s);
     svacc_xlate_init(s);
@@ -815,6 +823,7 @@ static void svacc_exit(PCIDevice *pdev)
     svacc_xlate_exit(s);
     qemu_bh_delete(s->bh);
     timer_free(s->stall_timer);
+    timer_free(s->hold_timer);
     timer_free(s->pri_retry_timer);
     msix_uninit(pdev, &s->msix, &s->msix);
     if (pci_is_express(pdev)) {

@@ -130,6 +130,11 @@ struct SvaccJob {
     uint64_t fault_va;
     bool fault_write;
     bool fail_armed;        /* next translation of fault_va fails */
+    /* WQCFG2.FAULT_HOLD: time spent parked on faults, and whether spent */
+    bool hold_clock;        /* parked on a fault since hold_since */
+    bool hold_spent;        /* missing translations now fault at once */
+    int64_t hold_since;
+    int64_t hold_used_ns;
     int pri_retries;
     uint64_t pri_narrow_end;    /* below this, ask for one page per group */
     SvaccPrg *prg[SVACC_MAX_PRG_INFLIGHT];
@@ -138,6 +143,7 @@ struct SvaccJob {
 typedef struct SvaccWQ {
     uint32_t cfg0;
     uint32_t cfg1;
+    uint32_t cfg2;
     uint32_t err;
     bool enabled;
     bool disabling;         /* DISABLE_WQ in progress: accept nothing */
@@ -192,6 +198,7 @@ struct SvaccState {
     MemoryRegion msix;
     QEMUBH *bh;
     QEMUTimer *stall_timer;
+    QEMUTimer *hold_timer;
     QEMUTimer *pri_retry_timer;
     QEMUTimer *pri_delay_timer;
     int64_t pri_backoff_ns;
@@ -292,6 +299,7 @@ void svacc_engine_resume(SvaccState *s);
 void svacc_engine_bh(void *opaque);
 void svacc_engine_submitted(SvaccState *s);
 void svacc_engine_stall_timer(void *opaque);
+void svacc_engine_hold_timer(void *opaque);
 void svacc_engine_fault_answered(SvaccState *s, uint16_t fault_id, bool fail);
 void svacc_engine_pri_answered(SvaccState *s);
 void svacc_check_commands(SvaccState *s);

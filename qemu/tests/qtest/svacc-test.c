@@ -1053,6 +1053,106 @@ static void test_fault_resume(void)
     stop(t);
 }
 
+/* Wait until the fault queue holds @n records; the id of the last */
+static uint16_t wait_fault(T *t, uint32_t n, uint64_t *va)
+{
+    uint32_t pasid;
+    uint16_t flags, id;
+    int i;
+
+    for (i = 0; i < 100000 && rd32(t, SVACC_FQ_TAIL) < n; i++) {
+        continue;
+    }
+    g_assert_cmpuint(rd32(t, SVACC_FQ_TAIL), ==, n);
+    *va = fq_entry(t, n - 1, &pasid, &flags, &id);
+    wr32(t, SVACC_FQ_HEAD, n);
+    return id;
+}
+
+/*
+ * FAULT_HOLD: the waits of one descriptor for its faults add up; past the
+ * WQ's limit it ends with PAGE_FAULT where it waited, the descriptor
+ * behind it runs, and answers to its retired fault ids are ignored.
+ */
+static void test_fault_hold(void)
+{
+    T *t = start_devpt("");
+    uint64_t cfg2 = SVACC_WQCFG_BASE + SVACC_WQCFG_STRIDE * 2 + SVACC_WQCFG2;
+    uint64_t src = BUF_VA, dst = BUF_VA + 0x10000, va;
+    uint8_t d[SVACC_DESC_SIZE], rec[SVACC_CR_SIZE];
+    uint64_t cr, cr2;
+    uint16_t id, id2;
+
+    /* WQ2: shared, FAULT_HOLD 10 ms; RW only while disabled */
+    wqcfg(t, 2, 4, false, 5, 0);
+    wr32(t, cfg2, 0xffff0000 | 10);
+    g_assert_cmphex(rd32(t, cfg2), ==, 10);
+    g_assert_cmpuint(cmd(t, SVACC_CMD_ENABLE_WQ, 2), ==, 0);
+    wr32(t, cfg2, 20);
+    g_assert_cmphex(rd32(t, cfg2), ==, 10);
+    map_buf(t, PASID_A, src, 2, true);
+
+    /* 6 ms on the first page, answered; 5 more on the second: done */
+    cr = new_cr(t);
+    mkdesc(d, PASID_A, SVACC_OP_MEMMOVE, SVACC_FLAG_CRAV | SVACC_FLAG_BOF,
+           cr, src, dst, 2 * PAGE, 0);
+    g_assert_cmpuint(submit(t, 2, true, d), ==, SVACC_SUBMIT_ACCEPTED);
+    id = wait_fault(t, 1, &va);
+    g_assert_cmphex(va, ==, dst);
+    cr2 = new_cr(t);
+    mkdesc(d, PASID_A, SVACC_OP_NOP, SVACC_FLAG_CRAV, cr2, 0, 0, 0, 0);
+    g_assert_cmpuint(submit(t, 2, true, d), ==, SVACC_SUBMIT_ACCEPTED);
+    qtest_clock_step(t->qts, 6 * 1000 * 1000);
+    g_assert_cmpuint(peek_cr(t, PASID_A, cr), ==, 0);
+    map_buf(t, PASID_A, dst, 1, true);
+    wr32(t, SVACC_FAULT_RESP, id);
+    id2 = wait_fault(t, 2, &va);
+    g_assert_cmphex(va, ==, dst + PAGE);
+    g_assert_cmpuint(id2, !=, id);
+    qtest_clock_step(t->qts, 3 * 1000 * 1000);
+    g_assert_cmpuint(peek_cr(t, PASID_A, cr), ==, 0);
+    g_assert_cmpuint(peek_cr(t, PASID_A, cr2), ==, 0);
+    qtest_clock_step(t->qts, 2 * 1000 * 1000);
+    g_assert_cmpuint(wait_cr(t, PASID_A, cr, rec), ==,
+                     SVACC_STATUS_PAGE_FAULT);
+    g_assert_cmphex(ldq_le_p(rec + SVACC_CR_FAULT_ADDR), ==, dst + PAGE);
+    g_assert_cmpuint(ldl_le_p(rec + SVACC_CR_BYTES_COMPLETED), ==, PAGE);
+    g_assert_cmphex(rec[SVACC_CR_FAULT_INFO], ==, SVACC_FAULT_INFO_W);
+    g_assert_cmpuint(wait_cr(t, PASID_A, cr2, NULL), ==,
+                     SVACC_STATUS_SUCCESS);
+    g_assert_cmpuint(rd64(t, SVACC_COUNTERS + 8 * SVACC_CNT_FAULT_HOLD), ==,
+                     1);
+    /* no further fault record was written for it */
+    g_assert_cmpuint(rd32(t, SVACC_FQ_TAIL), ==, 2);
+
+    /* a late FAIL for the retired id fails nobody */
+    cr = new_cr(t);
+    mkdesc(d, PASID_A, SVACC_OP_MEMFILL, SVACC_FLAG_CRAV | SVACC_FLAG_BOF,
+           cr, 0, dst + PAGE, 8, 0x55);
+    g_assert_cmpuint(submit(t, 2, true, d), ==, SVACC_SUBMIT_ACCEPTED);
+    id = wait_fault(t, 3, &va);
+    wr32(t, SVACC_FAULT_RESP, id2 | (SVACC_FAULT_RESP_FAIL << 16));
+    g_assert_cmpuint(peek_cr(t, PASID_A, cr), ==, 0);
+    map_buf(t, PASID_A, dst + PAGE, 1, true);
+    wr32(t, SVACC_FAULT_RESP, id);
+    g_assert_cmpuint(wait_cr(t, PASID_A, cr, NULL), ==, SVACC_STATUS_SUCCESS);
+
+    /* the dedicated WQ has no limit: 100 ms parked, then answered */
+    cr = new_cr(t);
+    mkdesc(d, 0, SVACC_OP_MEMFILL, SVACC_FLAG_CRAV | SVACC_FLAG_BOF, cr, 0,
+           dst + 2 * PAGE, 8, 0x55);
+    g_assert_cmpuint(submit(t, WQ_DED, false, d), ==, SVACC_SUBMIT_ACCEPTED);
+    id = wait_fault(t, 4, &va);
+    qtest_clock_step(t->qts, 100 * 1000 * 1000);
+    g_assert_cmpuint(peek_cr(t, PASID_A, cr), ==, 0);
+    map_buf(t, PASID_A, dst + 2 * PAGE, 1, true);
+    wr32(t, SVACC_FAULT_RESP, id);
+    g_assert_cmpuint(wait_cr(t, PASID_A, cr, NULL), ==, SVACC_STATUS_SUCCESS);
+    g_assert_cmpuint(rd64(t, SVACC_COUNTERS + 8 * SVACC_CNT_FAULT_HOLD), ==,
+                     1);
+    stop(t);
+}
+
 static void test_partial(void)
 {
     T *t = start_devpt("");
@@ -2156,6 +2256,7 @@ int main(int argc, char **argv)
     qtest_add_func("/svacc/portals", test_portals);
     qtest_add_func("/svacc/retry-and-stall", test_retry_and_stall);
     qtest_add_func("/svacc/fault-resume", test_fault_resume);
+    qtest_add_func("/svacc/fault-hold", test_fault_hold);
     qtest_add_func("/svacc/partial", test_partial);
     qtest_add_func("/svacc/devtlb-invalidate", test_devtlb_invalidate);
     qtest_add_func("/svacc/commands", test_commands);

@@ -133,6 +133,7 @@ enum {
     SVACC_CNT_DEVTLB_MISS,
     SVACC_CNT_ERRORS,
     SVACC_CNT_SWERRS,
+    SVACC_CNT_FAULT_HOLD,
     SVACC_CNT_NUM
 };
 
@@ -176,6 +177,8 @@ enum {
 #define   SVACC_WQERR_PRIORITY      2
 #define   SVACC_WQERR_PASID         3
 #define   SVACC_WQERR_DEV_DISABLED  4
+#define SVACC_WQCFG2                0x10
+#define   SVACC_WQCFG2_FAULT_HOLD_MASK 0xffff
 
 /* Portal page (BAR2) */
 #define SVACC_PORTAL_DESC           0x00
