@@ -31,6 +31,7 @@ static const char * const svacc_counter_names[SVACC_NUM_COUNTERS] = {
 	[SVACC_CNT_DEVTLB_MISS] = "devtlb_miss",
 	[SVACC_CNT_ERRORS] = "errors",
 	[SVACC_CNT_SWERRS] = "swerrs",
+	[SVACC_CNT_FAULT_HOLD] = "fault_hold",
 };
 
 static struct svacc_device *svacc_seq_dev(struct seq_file *m)

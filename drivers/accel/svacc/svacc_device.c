@@ -47,14 +47,27 @@ static void __iomem *svacc_wqcfg(struct svacc_wq *wq, unsigned int reg)
 	return wq->sdev->regs + SVACC_WQCFG(wq->idx) + reg;
 }
 
-static void svacc_wq_write_cfg0(struct svacc_wq *wq)
+/*
+ * WQCFG0, and WQCFG2's FAULT_HOLD: a descriptor waiting for a fault holds
+ * its WQ, so on a shared WQ one address space whose faults never resolve
+ * (a file whose server does not answer) would stop every other. On a
+ * dedicated WQ only its owner waits: no limit.
+ */
+static void svacc_wq_write_cfg(struct svacc_wq *wq)
 {
 	u32 cfg = FIELD_PREP(SVACC_WQCFG0_SIZE, wq->size) |
 		  FIELD_PREP(SVACC_WQCFG0_PRIORITY, wq->priority);
+	u32 hold = READ_ONCE(svacc_shared_wq_fault_hold_ms);
 
-	if (wq->dedicated)
+	if (wq->dedicated) {
 		cfg |= SVACC_WQCFG0_DEDICATED;
+		hold = 0;
+	} else if (hold > FIELD_MAX(SVACC_WQCFG2_FAULT_HOLD)) {
+		hold = FIELD_MAX(SVACC_WQCFG2_FAULT_HOLD);
+	}
 	writel(cfg, svacc_wqcfg(wq, SVACC_WQCFG0));
+	writel(FIELD_PREP(SVACC_WQCFG2_FAULT_HOLD, hold),
+	       svacc_wqcfg(wq, SVACC_WQCFG2));
 }
 
 /**
@@ -193,7 +206,7 @@ int svacc_wq_hw_enable(struct svacc_wq *wq, u32 pasid)
 		svacc_hw_stop(sdev);
 		return -EIO;
 	}
-	svacc_wq_write_cfg0(wq);
+	svacc_wq_write_cfg(wq);
 	writel(cfg1, svacc_wqcfg(wq, SVACC_WQCFG1));
 	if (readl(svacc_wqcfg(wq, SVACC_WQCFG1)) != cfg1)
 		return -EIO;
@@ -381,7 +394,7 @@ int svacc_hw_enable(struct svacc_device *sdev, u32 mode)
 
 	lockdep_assert_held(&sdev->wq_mutex);
 	for (i = 0; i < sdev->num_wqs; i++)
-		svacc_wq_write_cfg0(&sdev->wqs[i]);
+		svacc_wq_write_cfg(&sdev->wqs[i]);
 
 	writel(FIELD_PREP(SVACC_GENCTRL_MODE, mode), sdev->regs + SVACC_GENCTRL);
 	writel(FIELD_PREP(SVACC_GENCTRL_MODE, mode) | SVACC_GENCTRL_ENABLE,

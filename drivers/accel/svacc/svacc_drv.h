@@ -262,6 +262,7 @@ static inline struct device *svacc_dev(struct svacc_device *sdev)
 extern struct workqueue_struct *svacc_workqueue;
 extern unsigned int svacc_max_contexts_per_user;
 extern unsigned int svacc_max_wqs_per_user;
+extern unsigned int svacc_shared_wq_fault_hold_ms;
 
 /* svacc_device.c */
 int svacc_hw_init(struct svacc_device *sdev);

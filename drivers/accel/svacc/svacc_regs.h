@@ -164,7 +164,8 @@
 #define SVACC_CNT_DEVTLB_MISS		11
 #define SVACC_CNT_ERRORS		12
 #define SVACC_CNT_SWERRS		13
-#define SVACC_NUM_COUNTERS		14
+#define SVACC_CNT_FAULT_HOLD		14
+#define SVACC_NUM_COUNTERS		15
 #define SVACC_CNT(i)			(SVACC_CNT_BASE + 8 * (i))
 
 /* Per-WQ configuration */
@@ -186,6 +187,8 @@
 #define   SVACC_WQERR_PRIORITY		2
 #define   SVACC_WQERR_PASID		3
 #define   SVACC_WQERR_NOT_ENABLED	4
+#define SVACC_WQCFG2			0x10
+#define   SVACC_WQCFG2_FAULT_HOLD	GENMASK(15, 0)
 #define SVACC_MAX_WQS			255
 #define SVACC_WQ_MAX_PRIORITY		15
 

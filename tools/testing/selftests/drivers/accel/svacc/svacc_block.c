@@ -20,7 +20,10 @@
  *    share of the dedicated WQs until its drain is over;
  *  - an administrator disabling a shared WQ behind such a descriptor gets
  *    the device reset (the command cannot complete) and everyone else
- *    carries on, told of the reset through the reset epoch.
+ *    carries on, told of the reset through the reset epoch;
+ *  - such a descriptor on a shared WQ holds it for the WQ's fault hold at
+ *    most, then completes with PAGE_FAULT, and the work queued behind it
+ *    runs.
  * Killing the server aborts the connection and fails the fault.
  */
 #define _GNU_SOURCE
@@ -360,6 +363,63 @@ static void closing_child(int to_parent, int from_parent)
 		_exit(103);
 	/* not svacc_close(): nothing here may wait for this mm's mmap_lock */
 	close(s.fd);
+	_exit(0);
+}
+
+/*
+ * Child: one BOF copy of a page of the stalling file onto each shared WQ
+ * in @shared, through the ioctl; tells the parent, then waits up to @wait_s
+ * for their records (polling: nothing here may wait for this mm's
+ * mmap_lock) and reports 0 if each ended with PAGE_FAULT at its stalled
+ * page with nothing done, 1 if one did not end, 2 if one ended otherwise.
+ * Then waits to be killed.
+ */
+static void holding_child(int to_parent, uint32_t shared, int wait_s)
+{
+	struct drm_svacc_completion *c = svacc_records_alloc(32);
+	uint64_t end = svacc_now_ns() + (uint64_t)wait_s * NS_PER_SEC;
+	struct drm_svacc_desc d;
+	uint8_t *src, *dst;
+	struct svacc s;
+	char cmd = 0;
+	int fd, i;
+
+	src = stall_map(&fd);
+	dst = svacc_alloc_untouched(32 * PAGE);
+	if (!src || !c || !dst)
+		_exit(100);
+	if (svacc_open(&s, NULL) || warm_records(&s, c, 32))
+		_exit(98);
+	for (i = 0; i < 32; i++) {
+		if (!(shared & (1U << i)))
+			continue;
+		svacc_desc_memmove(&d, dst + i * PAGE, src + i * PAGE, PAGE, &c[i]);
+		d.flags |= SVACC_DESC_F_BOF;
+		if (svacc_ioctl_submit(s.fd, &d, 1, i, NULL))
+			_exit(101);
+	}
+	if (write(to_parent, &cmd, 1) != 1)
+		_exit(102);
+	for (i = 0; i < 32; i++) {
+		if (!(shared & (1U << i)))
+			continue;
+		while (!svacc_status(&c[i]) && svacc_now_ns() < end)
+			usleep(10 * 1000);
+		if (!svacc_status(&c[i])) {
+			fprintf(stderr, "# holder: WQ %d: no record in %d s\n", i, wait_s);
+			cmd = 1;
+		} else if (c[i].status != SVACC_STATUS_PAGE_FAULT ||
+			   c[i].fault_addr != (uintptr_t)(src + i * PAGE) ||
+			   c[i].bytes_completed) {
+			fprintf(stderr, "# holder: WQ %d: %s at %#llx after %u bytes\n",
+				i, svacc_status_name(c[i].status),
+				(unsigned long long)c[i].fault_addr, c[i].bytes_completed);
+			cmd = cmd ?: 2;
+		}
+	}
+	if (write(to_parent, &cmd, 1) != 1)
+		_exit(103);
+	pause();
 	_exit(0);
 }
 
@@ -728,6 +788,7 @@ TEST_F_TIMEOUT(block, close_waits_alone, 300)
 }
 
 #define PARAM_WQS	"/sys/module/svacc/parameters/max_wqs_per_user"
+#define PARAM_HOLD	"/sys/module/svacc/parameters/shared_wq_fault_hold_ms"
 
 struct release_arg {
 	int go;			/* read end: released once a byte comes */
@@ -858,6 +919,93 @@ TEST_F_TIMEOUT(block, releasing_wq_counts, 300)
 		TH_LOG("second claim while the first WQ drains: %s (code %d)",
 		       WEXITSTATUS(status) < 100 ? strerror(WEXITSTATUS(status)) : "step failed",
 		       WEXITSTATUS(status));
+	ASSERT_NO_SPLAT(self);
+}
+
+/*
+ * A process whose faults never resolve cannot stop a shared WQ: it puts a
+ * BOF copy of a stalling page on every shared WQ, and a NOP another
+ * process queues behind each still completes, once the WQ's fault hold
+ * (shared_wq_fault_hold_ms) has ended the copy with PAGE_FAULT at its
+ * page. The device counts the holds that ran out. Late answers to the
+ * abandoned faults (killing the server fails them) reach nobody: the
+ * device keeps working.
+ */
+TEST_F_TIMEOUT(block, shared_wq_moves_on, 300)
+{
+	struct timespec settle = { .tv_sec = 1 };
+	struct drm_svacc_desc d;
+	unsigned int param;
+	long hold_ms, holds;
+	int p[2], i, n = 0, status, st;
+	uint64_t before, t0;
+	uint32_t shared;
+	struct svacc s;
+	pid_t pid;
+	char c;
+
+	if (read_param(PARAM_HOLD, &param) || !param) {
+		/* no bound: the NOPs must still complete, in as long as 5 s */
+		TH_LOG("%s: none or 0", PARAM_HOLD);
+		param = 5000;
+	}
+	hold_ms = param;
+	ASSERT_EQ(0, svacc_open(&s, NULL));
+	shared = s.info.shared_wqs;
+	ASSERT_NE(0U, shared);
+	ASSERT_EQ(0, warm_records(&s, self->rec, 32));
+	holds = debugfs_counter("fault_hold");
+	ASSERT_LE(0, holds) TH_LOG("no fault_hold counter in debugfs");
+	before = faults_now(&s);
+
+	ASSERT_EQ(0, pipe(p));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		close(p[0]);
+		holding_child(p[1], shared, (int)(hold_ms / 1000) + 60);
+	}
+	close(p[1]);
+	ASSERT_EQ(1, read(p[0], &c, 1)) TH_LOG("holder died before submitting");
+	nanosleep(&settle, NULL);
+	ASSERT_LT(before, faults_now(&s)) TH_LOG("the held descriptors never faulted");
+
+	/* a NOP behind each held copy */
+	t0 = svacc_now_ns();
+	for (i = 0; i < 32; i++) {
+		if (!(shared & (1U << i)))
+			continue;
+		svacc_desc_nop(&d, &self->rec[i]);
+		memset(&self->rec[i], 0, sizeof(self->rec[i]));
+		ASSERT_EQ(0, svacc_ioctl_submit(s.fd, &d, 1, i, NULL));
+		n++;
+	}
+	for (i = 0; i < 32; i++) {
+		if (!(shared & (1U << i)))
+			continue;
+		st = wait_record(&s, &self->rec[i], (hold_ms + 30000) * 1000000LL);
+		ASSERT_EQ(SVACC_STATUS_SUCCESS, st)
+			TH_LOG("NOP on WQ %d behind a held fault: %s after %llu ms, hold %ld ms",
+			       i, st < 0 ? strerror(-st) : svacc_status_name(st),
+			       (unsigned long long)((svacc_now_ns() - t0) / 1000000),
+			       hold_ms);
+	}
+	TH_LOG("%d NOPs done in %llu ms behind held faults (hold %ld ms)", n,
+	       (unsigned long long)((svacc_now_ns() - t0) / 1000000), hold_ms);
+	ASSERT_EQ(1, read(p[0], &c, 1)) TH_LOG("holder died");
+	EXPECT_EQ(0, c) TH_LOG("%s", c == 1 ? "a held copy never completed" :
+				     "a held copy did not end with PAGE_FAULT at its page");
+	EXPECT_LE(holds + n, debugfs_counter("fault_hold"));
+
+	/* the server's death fails the faults: their answers find nothing */
+	fuse_stop(self->server);
+	self->server = 0;
+	ASSERT_EQ(0, kill(pid, SIGKILL));
+	ASSERT_EQ(0, wait_child(pid, 60, &status));
+	close(p[0]);
+	st = copy_works(&s, self->rec);
+	ASSERT_EQ(0, st) TH_LOG("copies afterwards: %s", strerror(-st));
+	svacc_close(&s);
 	ASSERT_NO_SPLAT(self);
 }
 

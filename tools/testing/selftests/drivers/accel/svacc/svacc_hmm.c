@@ -253,18 +253,6 @@ static long anon_huge_kb(const void *addr)
 	return kb;
 }
 
-static int read_param(const char *path, unsigned int *val)
-{
-	FILE *f = fopen(path, "r");
-	int ret;
-
-	if (!f)
-		return -errno;
-	ret = fscanf(f, "%u", val) == 1 ? 0 : -EINVAL;
-	fclose(f);
-	return ret;
-}
-
 static int write_param(const char *path, unsigned int val)
 {
 	FILE *f = fopen(path, "w");

@@ -390,6 +390,19 @@ int write_str(const char *path, const char *val)
 	return n == (ssize_t)strlen(val) ? 0 : (n < 0 ? -errno : -EIO);
 }
 
+/* An unsigned number from a file such as a module parameter: 0 or -errno */
+int read_param(const char *path, unsigned int *val)
+{
+	FILE *f = fopen(path, "re");
+	int ret;
+
+	if (!f)
+		return -errno;
+	ret = fscanf(f, "%u", val) == 1 ? 0 : -EINVAL;
+	fclose(f);
+	return ret;
+}
+
 /* A line "<name>: <value>" of the driver's debugfs counters; -1 if absent */
 long long debugfs_counter(const char *name)
 {

@@ -78,6 +78,7 @@ int kmsg_splats_except(int fd, const char *allowed, char *first,
 uint64_t kernel_symbol(const char *name);
 int write_str(const char *path, const char *val);
 int truncate_file(const char *path);
+int read_param(const char *path, unsigned int *val);
 long long debugfs_counter(const char *name);
 int copy_verified(struct svacc *s, enum svacc_path path, size_t len,
 		  struct drm_svacc_completion *c);
