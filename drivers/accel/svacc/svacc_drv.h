@@ -122,7 +122,7 @@ struct svacc_wq_sysfs {
  * @open_errno: negative errno of open() while @xlate is NULL
  * @hmm_init_errno: negative errno of the HMM mirror's setup at probe, or 0
  * @mode_lock: protects the mode, its confirmation by the first bind and
- *	a fallback from it
+ *	a fallback from it; held across a bind only until the mode is decided
  * @mode_decided: @xlate/@mode_reason are final (SVA mode: a bind succeeded)
  * @hw_enabled: GENCTRL.ENABLE was set by the driver
  * @stopped: the device was reset and awaits its restart (svacc_reset.c)

@@ -179,7 +179,13 @@ void svacc_mode_remove(struct svacc_device *sdev)
  * @ctx: context being opened
  *
  * The first bind in SVA mode confirms the mode, or (refused for the
- * device as a whole) moves the device to the HMM mirror for good.
+ * device as a whole) moves the device to the HMM mirror for good: until
+ * then binds run under mode_lock. Once the mode is decided it never
+ * changes while the device is bound (removal waits for open() through
+ * drm_dev_enter()), and binds run without the lock: a bind takes the
+ * address space's mmap_lock for writing (registering its first MMU
+ * notifier), which another thread of that process may hold for as long
+ * as a fault of its own takes, and no other file may wait for that.
  *
  * Return: 0 or the negative errno for open().
  */
@@ -187,6 +193,7 @@ int svacc_mode_bind(struct svacc_ctx *ctx)
 {
 	struct svacc_device *sdev = ctx->sdev;
 	enum drm_svacc_mode_reason reason = SVACC_REASON_NONE;
+	const struct svacc_xlate_ops *ops;
 	int ret;
 
 	mutex_lock(&sdev->mode_lock);
@@ -194,12 +201,16 @@ int svacc_mode_bind(struct svacc_ctx *ctx)
 		ret = sdev->open_errno;
 		goto out;
 	}
+	if (sdev->mode_decided) {
+		ops = sdev->xlate;
+		mutex_unlock(&sdev->mode_lock);
+		return ops->bind(ctx, &reason);
+	}
 
 	ret = sdev->xlate->bind(ctx, &reason);
 	if (!ret) {
-		if (!sdev->mode_decided)
-			svacc_mode_confirmed(sdev);
-	} else if (!sdev->mode_decided && reason != SVACC_REASON_NONE) {
+		svacc_mode_confirmed(sdev);
+	} else if (reason != SVACC_REASON_NONE) {
 		/* No context is bound yet: the device can change mode. */
 		svacc_mode_remove(sdev);
 		svacc_mode_fallback(sdev, reason, ret);

@@ -23,12 +23,15 @@
  *    carries on, told of the reset through the reset epoch;
  *  - such a descriptor on a shared WQ holds it for the WQ's fault hold at
  *    most, then completes with PAGE_FAULT, and the work queued behind it
- *    runs.
+ *    runs;
+ *  - an open() that waits for its own address space's mmap_lock (held by
+ *    a read of that file) holds up no other process's open() or copies.
  * Killing the server aborts the connection and fails the fault.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <glob.h>
 #include <linux/capability.h>
 #include <linux/fuse.h>
 #include <poll.h>
@@ -423,6 +426,69 @@ static void holding_child(int to_parent, uint32_t shared, int wait_s)
 	_exit(0);
 }
 
+/*
+ * Thread: read a page of the stalling file through /proc/self/mem. The
+ * kernel reads another address space's memory with its mmap_lock held
+ * for reading, also while it waits for the page: until the server
+ * answers, nothing can take this address space's mmap_lock for writing.
+ */
+static void *mem_reader(void *page)
+{
+	char buf[64];
+	int fd = open("/proc/self/mem", O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		if (pread(fd, buf, sizeof(buf), (off_t)(uintptr_t)page) < 0)
+			fprintf(stderr, "# %s: %s\n", __func__, strerror(errno));
+		close(fd);
+	}
+	return NULL;
+}
+
+/*
+ * Child: has a thread read the stalling file through /proc/self/mem, then
+ * opens the device: binding this address space takes its mmap_lock for
+ * writing (the first notifier on an mm does), so the open waits for the
+ * server. Tells the parent when it opens; exits with the open's result.
+ */
+static void stuck_opener_child(int to_parent)
+{
+	char path[64], cmd = 0;
+	uint8_t *src;
+	pthread_t t;
+	int fd;
+
+	if (svacc_find(path, sizeof(path)))
+		_exit(99);
+	src = stall_map(&fd);
+	/* the thread first: its stack is mapped with the mmap_lock */
+	if (!src || pthread_create(&t, NULL, mem_reader, src))
+		_exit(100);
+	sleep(1);
+	if (write(to_parent, &cmd, 1) != 1)
+		_exit(101);
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	_exit(fd < 0 ? 1 : 0);
+}
+
+/* Read the device's xlate_mode attribute (the driver takes its mode lock) */
+static int read_xlate_mode(char *buf, size_t len)
+{
+	glob_t g;
+	int ret = -ENOENT;
+	FILE *f;
+
+	if (glob("/sys/bus/pci/drivers/svacc/0*/xlate_mode", 0, NULL, &g))
+		return ret;
+	f = fopen(g.gl_pathv[0], "re");
+	if (f) {
+		ret = fgets(buf, (int)len, f) ? 0 : -EIO;
+		fclose(f);
+	}
+	globfree(&g);
+	return ret;
+}
+
 /* Print the kernel stack of @pid (where it waits) */
 static void print_stack(const char *who, pid_t pid)
 {
@@ -436,6 +502,52 @@ static void print_stack(const char *who, pid_t pid)
 	while (fgets(line, sizeof(line), f))
 		fprintf(stderr, "# %s: %s", who, line);
 	fclose(f);
+}
+
+/*
+ * Fork a process that reads the device's mode and, if @open, opens a file,
+ * claims a WQ and copies on both paths; it writes 0 or the first error as
+ * an int to *@rfd's pipe, which this returns the read end of.
+ */
+static pid_t start_other(int *rfd, struct drm_svacc_completion *rec, bool open)
+{
+	char mode[32];
+	struct svacc s;
+	int r[2], ret;
+	pid_t pid;
+
+	if (pipe(r))
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		close(r[0]);
+		ret = read_xlate_mode(mode, sizeof(mode));
+		if (!ret && open) {
+			ret = svacc_open(&s, NULL);
+			ret = ret ?: svacc_wq_claim(&s, SVACC_WQ_ANY);
+			ret = ret ?: copy_works(&s, rec);
+			/* told before the close, which may wait (SVA) */
+			if (write(r[1], &ret, sizeof(ret)) != sizeof(ret))
+				_exit(2);
+			svacc_close(&s);
+		} else if (write(r[1], &ret, sizeof(ret)) != sizeof(ret)) {
+			_exit(2);
+		}
+		_exit(0);
+	}
+	close(r[1]);
+	*rfd = r[0];
+	return pid;
+}
+
+/* Whether an int arrives on @fd within @timeout_s; it goes to *@val */
+static bool read_int_within(int fd, int *val, int timeout_s)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+	if (poll(&pfd, 1, timeout_s * 1000) != 1)
+		return false;
+	return read(fd, val, sizeof(*val)) == sizeof(*val);
 }
 
 /* Whether @pid exits within @timeout_s; never kills or waits beyond it */
@@ -726,14 +838,13 @@ TEST_F_TIMEOUT(block, stuck_command_resets_device, 300)
 TEST_F_TIMEOUT(block, close_waits_alone, 300)
 {
 	struct timespec settle = { .tv_sec = 1 };
-	int p[2], q[2], r[2], status, ost, ret = -1;
+	int p[2], q[2], r, status, ost, ret = -1;
 	bool copied = false;
 	pid_t pid, opener;
 	char c = 0;
 
 	ASSERT_EQ(0, pipe(p));
 	ASSERT_EQ(0, pipe(q));
-	ASSERT_EQ(0, pipe(r));
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
@@ -748,28 +859,9 @@ TEST_F_TIMEOUT(block, close_waits_alone, 300)
 	ASSERT_EQ(1, write(q[1], &c, 1));
 	nanosleep(&settle, NULL);	/* its close is under way */
 
-	opener = fork();
+	opener = start_other(&r, self->rec, true);
 	ASSERT_LE(0, opener);
-	if (opener == 0) {
-		struct svacc s;
-
-		close(r[0]);
-		ret = svacc_open(&s, NULL);
-		ret = ret ?: svacc_wq_claim(&s, SVACC_WQ_ANY);
-		ret = ret ?: copy_works(&s, self->rec);
-		if (write(r[1], &ret, sizeof(ret)) != sizeof(ret))
-			_exit(2);
-		svacc_close(&s);
-		_exit(0);
-	}
-	close(r[1]);
-	/* the opener's word, within 30 s */
-	for (c = 0; c < 30 && !copied; c++) {
-		struct pollfd pfd = { .fd = r[0], .events = POLLIN };
-
-		if (poll(&pfd, 1, 1000) == 1)
-			copied = read(r[0], &ret, sizeof(ret)) == sizeof(ret);
-	}
+	copied = read_int_within(r, &ret, 30);
 	if (!copied) {
 		print_stack("opener", opener);
 		print_stack("closer", pid);
@@ -1006,6 +1098,62 @@ TEST_F_TIMEOUT(block, shared_wq_moves_on, 300)
 	st = copy_works(&s, self->rec);
 	ASSERT_EQ(0, st) TH_LOG("copies afterwards: %s", strerror(-st));
 	svacc_close(&s);
+	ASSERT_NO_SPLAT(self);
+}
+
+/*
+ * An open() that waits for its own address space (another thread of it
+ * holds the mmap_lock while it waits for the server) holds up no one else:
+ * another process reads the device's mode and, in HMM mode, opens a file
+ * and copies on both paths. In SVA mode the kernel binds address spaces
+ * under one global lock, which the waiting bind holds: there a new open()
+ * waits as long, whatever the driver does, so only what the driver
+ * decides is checked.
+ */
+TEST_F_TIMEOUT(block, stuck_opener_alone, 300)
+{
+	struct timespec settle = { .tv_sec = 1 };
+	int p[2], r, status, ost, ret = -1;
+	bool done = false, hmm;
+	pid_t pid, other;
+	struct svacc s;
+	char c = 0;
+
+	ASSERT_EQ(0, svacc_open(&s, NULL));
+	hmm = s.info.mode == SVACC_MODE_HMM;
+	svacc_close(&s);
+	ASSERT_EQ(0, pipe(p));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		close(p[0]);
+		stuck_opener_child(p[1]);
+	}
+	close(p[1]);
+	ASSERT_EQ(1, read(p[0], &c, 1)) TH_LOG("the child could not start its read");
+	nanosleep(&settle, NULL);
+	/* its open waits for the read (else this tests nothing) */
+	ASSERT_FALSE(exits_within(pid, 1, &status))
+		TH_LOG("the open did not wait for the address space (status %#x)", status);
+
+	other = start_other(&r, self->rec, hmm);
+	ASSERT_LE(0, other);
+	done = read_int_within(r, &ret, 30);
+	if (!done) {
+		print_stack("other", other);
+		print_stack("opener", pid);
+	}
+	/* whatever happened: the server's death ends the read and the open */
+	fuse_stop(self->server);
+	self->server = 0;
+	EXPECT_TRUE(done)
+		TH_LOG("%s beside an open that waits for its mmap_lock: not done in 30 s",
+		       hmm ? "mode, open and copies" : "the device's mode");
+	if (done)
+		EXPECT_EQ(0, ret) TH_LOG("%s", strerror(-ret));
+	EXPECT_TRUE(exits_within(other, 60, &ost));
+	ASSERT_TRUE(exits_within(pid, 60, &status))
+		TH_LOG("the waiting open did not end once the server was gone");
 	ASSERT_NO_SPLAT(self);
 }
 
