@@ -32,6 +32,11 @@ module_param_named(max_wqs_per_user, svacc_max_wqs_per_user, uint, 0644);
 MODULE_PARM_DESC(max_wqs_per_user,
 		 "Dedicated WQs a user other than an administrator may claim per device (0: half of them, rounded up)");
 
+unsigned int svacc_max_pasids_per_user;
+module_param_named(max_pasids_per_user, svacc_max_pasids_per_user, uint, 0644);
+MODULE_PARM_DESC(max_pasids_per_user,
+		 "SVA: address spaces (each holds a PASID until it exits) a user other than an administrator may have bound at a time (0: a quarter of the device's PASIDs)");
+
 unsigned int svacc_shared_wq_fault_hold_ms = 5000;
 module_param_named(shared_wq_fault_hold_ms, svacc_shared_wq_fault_hold_ms, uint, 0644);
 MODULE_PARM_DESC(shared_wq_fault_hold_ms,
@@ -377,6 +382,7 @@ module_init(svacc_init);
 static void __exit svacc_exit(void)
 {
 	pci_unregister_driver(&svacc_pci_driver);
+	svacc_pasid_exit();
 	destroy_workqueue(svacc_workqueue);
 }
 module_exit(svacc_exit);

@@ -263,6 +263,7 @@ extern struct workqueue_struct *svacc_workqueue;
 extern unsigned int svacc_max_contexts_per_user;
 extern unsigned int svacc_max_wqs_per_user;
 extern unsigned int svacc_shared_wq_fault_hold_ms;
+extern unsigned int svacc_max_pasids_per_user;
 
 /* svacc_device.c */
 int svacc_hw_init(struct svacc_device *sdev);
@@ -295,6 +296,7 @@ void svacc_reset_fini(struct svacc_device *sdev);
 
 /* svacc_ctx.c */
 int svacc_ctx_open(struct drm_device *drm, struct drm_file *file);
+void svacc_pasid_exit(void);
 void svacc_ctx_postclose(struct drm_device *drm, struct drm_file *file);
 struct svacc_ctx *svacc_ctx_get(struct drm_file *file);
 void svacc_ctx_shutdown_all(struct svacc_device *sdev);

@@ -9,12 +9,150 @@
  * PCIe capabilities. A refusal by the kernel or the IOMMU is final: this
  * driver never reaches for lower-level IOMMU calls to get around it.
  */
+#include <linux/capability.h>
+#include <linux/cred.h>
 #include <linux/delay.h>
 #include <linux/iommu.h>
 #include <linux/jiffies.h>
+#include <linux/list.h>
+#include <linux/mmu_notifier.h>
+#include <linux/mutex.h>
+#include <linux/pci-ats.h>
+#include <linux/slab.h>
 
 #include "svacc_drv.h"
 #include "svacc_xlate.h"
+
+/*
+ * PASIDs held by users' address spaces.
+ *
+ * The kernel gives an address space its PASID at its first bind and takes
+ * it back only when the mm_struct is freed: closing the file does not
+ * return it. PASIDs are few (a device uses those below 2^width of its
+ * PASID capability, 256 for an 8-bit one, and every SVA device of the
+ * system draws from the same space), so a user whose processes each open
+ * and close the device and live on would take them all, and the limit on
+ * open files does not see those. Every address space that binds is
+ * followed until it goes (an MMU notifier of its own, whose release drops
+ * it), and a user other than an administrator may have at most
+ * svacc_max_pasids_per_user of them at a time (0: a quarter of the PASIDs
+ * the device can use).
+ */
+struct svacc_pasid_mm {
+	struct mmu_notifier mn;
+	struct list_head node;		/* on svacc_pasid_mms while followed */
+	struct work_struct free_work;
+	struct mm_struct *mm;		/* registered: held by the notifier */
+	kuid_t uid;
+	bool counted;			/* bound by a user other than an administrator */
+};
+
+static LIST_HEAD(svacc_pasid_mms);
+static DEFINE_MUTEX(svacc_pasid_lock);
+
+static void svacc_pasid_mm_free(struct work_struct *work)
+{
+	struct svacc_pasid_mm *e = container_of(work, struct svacc_pasid_mm, free_work);
+
+	mmu_notifier_unregister(&e->mn, e->mm);
+	kfree(e);
+}
+
+/* The address space goes: its PASID with it (once the notifier lets go). */
+static void svacc_pasid_mm_release(struct mmu_notifier *mn, struct mm_struct *mm)
+{
+	struct svacc_pasid_mm *e = container_of(mn, struct svacc_pasid_mm, mn);
+	bool listed;
+
+	mutex_lock(&svacc_pasid_lock);
+	listed = !list_empty(&e->node);
+	list_del_init(&e->node);
+	mutex_unlock(&svacc_pasid_lock);
+	/* unregistering here would deadlock; svacc_pasid_exit() does it otherwise */
+	if (listed)
+		queue_work(svacc_workqueue, &e->free_work);
+}
+
+static const struct mmu_notifier_ops svacc_pasid_mm_ops = {
+	.release = svacc_pasid_mm_release,
+};
+
+static unsigned int svacc_pasid_limit(struct svacc_device *sdev)
+{
+	unsigned int max = READ_ONCE(svacc_max_pasids_per_user);
+	int n = pci_max_pasids(sdev->pdev);
+
+	return max ?: max(1, n > 0 ? n / 4 : 1);
+}
+
+/*
+ * Follow @ctx->mm, which is about to bind, unless it is followed already.
+ * Returns 0, or -EDQUOT when its user holds its share of PASIDs.
+ */
+static int svacc_pasid_follow(struct svacc_ctx *ctx)
+{
+	bool admin = capable(CAP_SYS_ADMIN);
+	unsigned int n = 0, limit = svacc_pasid_limit(ctx->sdev);
+	struct svacc_pasid_mm *e, *new;
+	int ret;
+
+	new = kzalloc_obj(*new);
+	if (!new)
+		return -ENOMEM;
+	mutex_lock(&svacc_pasid_lock);
+	list_for_each_entry(e, &svacc_pasid_mms, node) {
+		if (e->mm == ctx->mm) {
+			mutex_unlock(&svacc_pasid_lock);
+			kfree(new);
+			return 0;
+		}
+		n += e->counted && uid_eq(e->uid, ctx->uid);
+	}
+	if (!admin && n >= limit) {
+		mutex_unlock(&svacc_pasid_lock);
+		kfree(new);
+		return -EDQUOT;
+	}
+	/* listed (and counted) while it registers: no race past the limit */
+	new->mm = ctx->mm;
+	new->uid = ctx->uid;
+	new->counted = !admin;
+	new->mn.ops = &svacc_pasid_mm_ops;
+	INIT_WORK(&new->free_work, svacc_pasid_mm_free);
+	list_add_tail(&new->node, &svacc_pasid_mms);
+	mutex_unlock(&svacc_pasid_lock);
+
+	ret = mmu_notifier_register(&new->mn, ctx->mm);
+	if (ret) {
+		mutex_lock(&svacc_pasid_lock);
+		list_del(&new->node);
+		mutex_unlock(&svacc_pasid_lock);
+		kfree(new);
+	}
+	return ret;
+}
+
+/**
+ * svacc_pasid_exit() - stop following address spaces; at module exit
+ */
+void svacc_pasid_exit(void)
+{
+	struct svacc_pasid_mm *e, *tmp;
+	LIST_HEAD(list);
+
+	mutex_lock(&svacc_pasid_lock);
+	list_splice_init(&svacc_pasid_mms, &list);
+	list_for_each_entry(e, &list, node)
+		e->counted = false;
+	mutex_unlock(&svacc_pasid_lock);
+	/* ->release may run meanwhile; unlisted, it leaves them to us */
+	list_for_each_entry_safe(e, tmp, &list, node) {
+		mutex_lock(&svacc_pasid_lock);
+		list_del_init(&e->node);
+		mutex_unlock(&svacc_pasid_lock);
+		svacc_pasid_mm_free(&e->free_work);
+	}
+}
 
 /*
  * What a failed bind says. These errors mean SVA cannot work on this
@@ -39,7 +177,11 @@ static int svacc_sva_bind(struct svacc_ctx *ctx,
 	struct device *dev = svacc_dev(ctx->sdev);
 	struct iommu_sva *handle;
 	u32 pasid;
+	int ret;
 
+	ret = svacc_pasid_follow(ctx);
+	if (ret)
+		return ret;
 	handle = iommu_sva_bind_device(dev, ctx->mm);
 	if (IS_ERR(handle)) {
 		*reason = svacc_sva_bind_error(PTR_ERR(handle));

@@ -750,6 +750,98 @@ static int user_child(const char *node, uid_t uid, int nopen, bool over,
 	return 0;
 }
 
+#define PARAM_PASIDS	"/sys/module/svacc/parameters/max_pasids_per_user"
+
+/*
+ * A process of user @uid that opens the device twice (closing it each
+ * time), reports the first open's errno (0: both worked) in *@err and
+ * lives on, its address space keeping its PASID, until killed.
+ */
+static pid_t pasid_holder(const char *node, uid_t uid, int *err)
+{
+	int p[2], e = 0, i, fd;
+	pid_t pid;
+
+	*err = -1;
+	if (pipe(p))
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		close(p[0]);
+		if (setgid(uid) || setuid(uid))
+			e = 1000;
+		for (i = 0; i < 2 && !e; i++) {
+			fd = open(node, O_RDWR | O_CLOEXEC);
+			e = fd < 0 ? errno : 0;
+			if (fd >= 0)
+				close(fd);
+		}
+		if (write(p[1], &e, sizeof(e)) != sizeof(e))
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	close(p[1]);
+	if (pid > 0 && read(p[0], err, sizeof(*err)) != sizeof(*err))
+		*err = -1;
+	close(p[0]);
+	return pid;
+}
+
+static void kill_wait(pid_t pid)
+{
+	int status;
+
+	if (pid > 0) {
+		kill(pid, SIGKILL);
+		wait_child(pid, 30, &status);
+	}
+}
+
+/*
+ * SVA: an address space keeps its PASID until it exits, closed files or
+ * not. A user other than an administrator may have max_pasids_per_user
+ * address spaces bound at a time (-EDQUOT beyond; the same one binding
+ * again costs nothing), another user still gets its own, and one that
+ * exits gives its share back.
+ */
+TEST_F(sec, pasids_per_user)
+{
+	pid_t a[3] = { -1, -1, -1 }, b, c;
+	unsigned int old = 0;
+	int err[3], e, f, i;
+	struct stat st;
+	char val[16];
+
+	if (self->s.info.mode != SVACC_MODE_SVA)
+		SKIP(return, "HMM mode: a context holds no PASID, only an open file");
+	ASSERT_EQ(0, stat(self->s.path, &st));
+	ASSERT_EQ(0, read_param(PARAM_PASIDS, &old));
+	ASSERT_EQ(0, write_str(PARAM_PASIDS, "2"));
+	ASSERT_EQ(0, chmod(self->s.path, 0666));
+	for (i = 0; i < 3; i++)
+		a[i] = pasid_holder(self->s.path, 4245, &err[i]);
+	b = pasid_holder(self->s.path, 4246, &e);
+	/* the first holder exits: the user may bind another address space */
+	kill_wait(a[0]);
+	c = pasid_holder(self->s.path, 4245, &f);
+
+	for (i = 1; i < 3; i++)
+		kill_wait(a[i]);
+	kill_wait(b);
+	kill_wait(c);
+	snprintf(val, sizeof(val), "%u", old);
+	write_str(PARAM_PASIDS, val);
+	chmod(self->s.path, st.st_mode & 07777);
+	EXPECT_EQ(0, err[0]) TH_LOG("first: %s", strerror(err[0]));
+	EXPECT_EQ(0, err[1]) TH_LOG("second: %s", strerror(err[1]));
+	EXPECT_EQ(EDQUOT, err[2])
+		TH_LOG("a third address space of one user: %s", strerror(err[2]));
+	EXPECT_EQ(0, e) TH_LOG("another user: %s", strerror(e));
+	EXPECT_EQ(0, f) TH_LOG("after one of the user's processes exited: %s",
+			       strerror(f));
+}
+
 /*
  * Per-user limits: a user other than an administrator opens at most
  * max_contexts_per_user files and claims at most max_wqs_per_user
