@@ -40,7 +40,7 @@ MODULE_PARM_DESC(max_pasids_per_user,
 unsigned int svacc_shared_wq_fault_hold_ms = 5000;
 module_param_named(shared_wq_fault_hold_ms, svacc_shared_wq_fault_hold_ms, uint, 0644);
 MODULE_PARM_DESC(shared_wq_fault_hold_ms,
-		 "Longest a descriptor on a shared WQ may wait for its faults before it completes with PAGE_FAULT, in ms up to 65535 (0: no limit, which lets one user stop the shared WQs for all); read when the device is enabled (default 5000)");
+		 "Longest a descriptor on a shared WQ may wait for its faults before it completes with PAGE_FAULT, in ms up to 65535 (0: no limit, which lets one user stop the shared WQs for all); read whenever a shared WQ is enabled (default 5000)");
 
 static int svacc_ioctl_get_info(struct drm_device *drm, void *data,
 				struct drm_file *file)

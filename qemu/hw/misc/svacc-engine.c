@@ -120,6 +120,54 @@ void svacc_wq_flush(SvaccState *s, int n)
     wq->count = 0;
 }
 
+/* ---------------------------------------------------------------------- */
+/* FAULT_HOLD */
+
+/* The FAULT_HOLD of @job's WQ, in ns; 0: no limit */
+static int64_t svacc_hold_limit_ns(SvaccState *s, const SvaccJob *job)
+{
+    return (int64_t)(s->wq[job->wq].cfg2 & SVACC_WQCFG2_FAULT_HOLD_MASK) *
+           SCALE_MS;
+}
+
+static bool svacc_parked_on_fault(const SvaccJob *job)
+{
+    return job->park == SVACC_PARK_FAULT || job->park == SVACC_PARK_PRI ||
+           job->park == SVACC_PARK_PRI_SEND;
+}
+
+/*
+ * @job is parked on a fault, or a descriptor was queued behind it: under a
+ * FAULT_HOLD its clock runs while both are true (until it runs again), for
+ * the hold bounds how long it keeps others waiting.
+ */
+static void svacc_job_hold_start(SvaccState *s, SvaccJob *job)
+{
+    int64_t limit = svacc_hold_limit_ns(s, job), deadline;
+
+    if (!limit || job->hold_clock || job->hold_spent ||
+        !svacc_parked_on_fault(job) || !s->wq[job->wq].count) {
+        return;
+    }
+    job->hold_clock = true;
+    job->hold_since = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
+    deadline = job->hold_since + limit - job->hold_used_ns;
+    if (!timer_pending(s->hold_timer) ||
+        timer_expire_time_ns(s->hold_timer) > deadline) {
+        timer_mod(s->hold_timer, deadline);
+    }
+}
+
+/* @job runs again: stop its FAULT_HOLD clock */
+static void svacc_job_hold_stop(SvaccJob *job)
+{
+    if (job->hold_clock) {
+        job->hold_used_ns += qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) -
+                             job->hold_since;
+        job->hold_clock = false;
+    }
+}
+
 bool svacc_wq_submit(SvaccState *s, int n, const uint8_t *raw, uint8_t *st)
 {
     SvaccWQ *wq = &s->wq[n];
@@ -143,6 +191,9 @@ bool svacc_wq_submit(SvaccState *s, int n, const uint8_t *raw, uint8_t *st)
         q->priv = pp & SVACC_DESC_PRIV;
     }
     wq->count++;
+    if (wq->job) {
+        svacc_job_hold_start(s, wq->job);
+    }
     *st = SVACC_SUBMIT_ACCEPTED;
     trace_svacc_submit(n, raw[SVACC_DESC_OPCODE], q->pasid, *st);
     /* no kick: the caller runs the engine, svacc_engine_submitted() */
@@ -366,27 +417,9 @@ static void svacc_op_fault(SvaccOp *op, uint64_t va, bool write,
     svacc_op_finish(op, SVACC_STATUS_PAGE_FAULT);
 }
 
-/* The FAULT_HOLD of @job's WQ, in ns; 0: no limit */
-static int64_t svacc_hold_limit_ns(SvaccState *s, const SvaccJob *job)
-{
-    return (int64_t)(s->wq[job->wq].cfg2 & SVACC_WQCFG2_FAULT_HOLD_MASK) *
-           SCALE_MS;
-}
-
-static bool svacc_parked_on_fault(const SvaccJob *job)
-{
-    return job->park == SVACC_PARK_FAULT || job->park == SVACC_PARK_PRI ||
-           job->park == SVACC_PARK_PRI_SEND;
-}
-
-/*
- * A translation parked @job: what it waits for.  Under a FAULT_HOLD the
- * clock runs from now until the job runs again.
- */
+/* A translation parked @job: what it waits for */
 static void svacc_job_park(SvaccState *s, SvaccJob *job, SvaccXlate why)
 {
-    int64_t limit = svacc_hold_limit_ns(s, job), deadline;
-
     switch (why) {
     case SVACC_XLATE_PARK_FAULT:
         job->park = SVACC_PARK_FAULT;
@@ -398,35 +431,16 @@ static void svacc_job_park(SvaccState *s, SvaccJob *job, SvaccXlate why)
         job->park = SVACC_PARK_PRI_SEND;
         break;
     }
-    if (!limit || job->hold_clock || job->hold_spent) {
-        return;
-    }
-    job->hold_clock = true;
-    job->hold_since = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
-    deadline = job->hold_since + limit - job->hold_used_ns;
-    if (!timer_pending(s->hold_timer) ||
-        timer_expire_time_ns(s->hold_timer) > deadline) {
-        timer_mod(s->hold_timer, deadline);
-    }
-}
-
-/* @job runs again: stop its FAULT_HOLD clock */
-static void svacc_job_hold_stop(SvaccJob *job)
-{
-    if (job->hold_clock) {
-        job->hold_used_ns += qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) -
-                             job->hold_since;
-        job->hold_clock = false;
-    }
+    svacc_job_hold_start(s, job);
 }
 
 /*
- * FAULT_HOLD: a job whose waits for faults add up to its WQ's limit stops
- * waiting.  It runs again as if BOF were clear, so the translation it
- * waited for (and any later one that is missing) ends it with PAGE_FAULT
- * at that address; the answer it waited for is ignored when it comes (the
- * fault id is retired with the park, page request groups are the job's no
- * longer once it is freed).
+ * FAULT_HOLD: a job whose waits for faults, while descriptors wait behind
+ * it, add up to its WQ's limit stops waiting.  It runs again as if BOF
+ * were clear, so the translation it waited for (and any later one that is
+ * missing) ends it with PAGE_FAULT at that address; the answer it waited
+ * for is ignored when it comes (the fault id is retired with the park,
+ * page request groups are the job's no longer once it is freed).
  */
 void svacc_engine_hold_timer(void *opaque)
 {
@@ -900,9 +914,15 @@ static bool svacc_op_record(SvaccState *s, SvaccJob *job, SvaccOp *op,
         code = SVACC_SWERR_COMPL_WRITE;
     } else {
         /*
-         * A record is never dropped for a page the OS could provide,
-         * unless the WQ's FAULT_HOLD ran out waiting for it.
+         * A record is never dropped for a page the OS could provide: a
+         * job whose FAULT_HOLD ran out gets one more for its records,
+         * and only then drops them.
          */
+        if (job->hold_spent && !job->hold_record) {
+            job->hold_record = true;
+            job->hold_spent = false;
+            job->hold_used_ns = 0;
+        }
         x = svacc_translate(s, job, va, va + SVACC_CR_SIZE, true,
                             !job->hold_spent, &pa, &len);
         switch (x) {

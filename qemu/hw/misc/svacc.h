@@ -133,6 +133,7 @@ struct SvaccJob {
     /* WQCFG2.FAULT_HOLD: time spent parked on faults, and whether spent */
     bool hold_clock;        /* parked on a fault since hold_since */
     bool hold_spent;        /* missing translations now fault at once */
+    bool hold_record;       /* spent once; the records got a second hold */
     int64_t hold_since;
     int64_t hold_used_ns;
     int pri_retries;

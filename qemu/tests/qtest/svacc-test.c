@@ -1070,9 +1070,11 @@ static uint16_t wait_fault(T *t, uint32_t n, uint64_t *va)
 }
 
 /*
- * FAULT_HOLD: the waits of one descriptor for its faults add up; past the
- * WQ's limit it ends with PAGE_FAULT where it waited, the descriptor
- * behind it runs, and answers to its retired fault ids are ignored.
+ * FAULT_HOLD: the waits of one descriptor for its faults, with another
+ * queued behind it, add up; past the WQ's limit it ends with PAGE_FAULT
+ * where it waited, the descriptor behind it runs, and answers to its
+ * retired fault ids are ignored. Alone, it waits as long as it takes; its
+ * record gets a hold of its own.
  */
 static void test_fault_hold(void)
 {
@@ -1137,19 +1139,60 @@ static void test_fault_hold(void)
     wr32(t, SVACC_FAULT_RESP, id);
     g_assert_cmpuint(wait_cr(t, PASID_A, cr, NULL), ==, SVACC_STATUS_SUCCESS);
 
+    /* alone in its WQ, a descriptor waits as long as it takes */
+    cr = new_cr(t);
+    mkdesc(d, PASID_A, SVACC_OP_MEMFILL, SVACC_FLAG_CRAV | SVACC_FLAG_BOF,
+           cr, 0, dst + 3 * PAGE, 8, 0x55);
+    g_assert_cmpuint(submit(t, 2, true, d), ==, SVACC_SUBMIT_ACCEPTED);
+    id = wait_fault(t, 4, &va);
+    qtest_clock_step(t->qts, 50 * 1000 * 1000);
+    g_assert_cmpuint(peek_cr(t, PASID_A, cr), ==, 0);
+    map_buf(t, PASID_A, dst + 3 * PAGE, 1, true);
+    wr32(t, SVACC_FAULT_RESP, id);
+    g_assert_cmpuint(wait_cr(t, PASID_A, cr, NULL), ==, SVACC_STATUS_SUCCESS);
+
+    /*
+     * Held up with its record's page missing too: the record gets a hold
+     * of its own, and is written once that page comes
+     */
+    cr = CR_VA + 0x5000;
+    mkdesc(d, PASID_A, SVACC_OP_MEMFILL, SVACC_FLAG_CRAV | SVACC_FLAG_BOF,
+           cr, 0, dst + 4 * PAGE, 8, 0x55);
+    g_assert_cmpuint(submit(t, 2, true, d), ==, SVACC_SUBMIT_ACCEPTED);
+    id = wait_fault(t, 5, &va);
+    g_assert_cmphex(va, ==, dst + 4 * PAGE);
+    cr2 = new_cr(t);
+    mkdesc(d, PASID_A, SVACC_OP_NOP, SVACC_FLAG_CRAV, cr2, 0, 0, 0, 0);
+    g_assert_cmpuint(submit(t, 2, true, d), ==, SVACC_SUBMIT_ACCEPTED);
+    qtest_clock_step(t->qts, 11 * 1000 * 1000);
+    id = wait_fault(t, 6, &va);
+    g_assert_cmphex(va, ==, cr);
+    qtest_clock_step(t->qts, 5 * 1000 * 1000);
+    map_buf(t, PASID_A, cr & ~(uint64_t)(PAGE - 1), 1, true);
+    wr32(t, SVACC_FAULT_RESP, id);
+    g_assert_cmpuint(wait_cr(t, PASID_A, cr, rec), ==,
+                     SVACC_STATUS_PAGE_FAULT);
+    g_assert_cmphex(ldq_le_p(rec + SVACC_CR_FAULT_ADDR), ==, dst + 4 * PAGE);
+    g_assert_cmpuint(wait_cr(t, PASID_A, cr2, NULL), ==,
+                     SVACC_STATUS_SUCCESS);
+    g_assert_cmpuint(rd64(t, SVACC_COUNTERS + 8 * SVACC_CNT_FAULT_HOLD), ==,
+                     2);
+
     /* the dedicated WQ has no limit: 100 ms parked, then answered */
     cr = new_cr(t);
     mkdesc(d, 0, SVACC_OP_MEMFILL, SVACC_FLAG_CRAV | SVACC_FLAG_BOF, cr, 0,
            dst + 2 * PAGE, 8, 0x55);
     g_assert_cmpuint(submit(t, WQ_DED, false, d), ==, SVACC_SUBMIT_ACCEPTED);
-    id = wait_fault(t, 4, &va);
+    mkdesc(d, 0, SVACC_OP_NOP, 0, 0, 0, 0, 0, 0);
+    g_assert_cmpuint(submit(t, WQ_DED, false, d), ==, SVACC_SUBMIT_ACCEPTED);
+    id = wait_fault(t, 7, &va);
     qtest_clock_step(t->qts, 100 * 1000 * 1000);
     g_assert_cmpuint(peek_cr(t, PASID_A, cr), ==, 0);
     map_buf(t, PASID_A, dst + 2 * PAGE, 1, true);
     wr32(t, SVACC_FAULT_RESP, id);
     g_assert_cmpuint(wait_cr(t, PASID_A, cr, NULL), ==, SVACC_STATUS_SUCCESS);
     g_assert_cmpuint(rd64(t, SVACC_COUNTERS + 8 * SVACC_CNT_FAULT_HOLD), ==,
-                     1);
+                     2);
     stop(t);
 }
 

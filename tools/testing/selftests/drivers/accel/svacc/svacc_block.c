@@ -58,6 +58,7 @@
 #define FILE_INO	2
 #define FIXED_ADDR	((void *)0x5e0000000000UL)
 #define PATTERN		0x1122334455667788ULL
+#define PARAM_HOLD	"/sys/module/svacc/parameters/shared_wq_fault_hold_ms"
 
 /* ---- the FUSE server ---------------------------------------------------- */
 
@@ -763,16 +764,19 @@ static void stuck_child(int out)
 
 /*
  * A shared WQ disabled by an administrator while its descriptor is blocked
- * in a fault: DISABLE_WQ cannot complete, so the device is reset rather
- * than left running; the waiter learns of it (-ECANCELED with its reset
- * epoch), and the device works for everyone afterwards, the WQ enabled
- * again included.
+ * in a fault, with the WQ's fault hold off (cycled while
+ * shared_wq_fault_hold_ms was 0): DISABLE_WQ cannot complete, so the
+ * device is reset rather than left running; the waiter learns of it
+ * (-ECANCELED with its reset epoch), and the device works for everyone
+ * afterwards, the WQ enabled again included. (With the hold, the default,
+ * the descriptor ends with PAGE_FAULT and the command completes:
+ * shared_wq_moves_on.)
  */
 TEST_F_TIMEOUT(block, stuck_command_resets_device, 300)
 {
 	struct timespec settle = { .tv_sec = 1 };
-	char path[300], link[256];
-	int p[2], rep[2], status, st, ret;
+	char path[300], link[256], hold[32] = "";
+	int p[2], rep[2], status, st, ret, fd;
 	uint32_t epoch;
 	struct svacc s;
 	ssize_t n;
@@ -782,6 +786,23 @@ TEST_F_TIMEOUT(block, stuck_command_resets_device, 300)
 	ASSERT_EQ(0, svacc_wq_claim(&s, SVACC_WQ_ANY));
 	epoch = s.info.reset_epoch;
 	ASSERT_NE(0U, s.info.shared_wqs & 1) TH_LOG("WQ 0 is not shared");
+	snprintf(link, sizeof(link), "/sys/class/accel/%s/device",
+		 strrchr(s.path, '/') + 1);
+	n = readlink(link, path, sizeof(path) - 1);
+	ASSERT_LT(0, n);
+	path[n] = '\0';
+	snprintf(link, sizeof(link), "/sys/bus/pci/devices/%s/wq0/enabled",
+		 strrchr(path, '/') + 1);
+	/* wq0 programmed without a fault hold */
+	fd = open(PARAM_HOLD, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	ASSERT_LT(0, read(fd, hold, sizeof(hold) - 1));
+	close(fd);
+	ASSERT_EQ(0, write_str(PARAM_HOLD, "0"));
+	ret = write_str(link, "0") ?: write_str(link, "1");
+	/* the others, and the restart after the reset, with the hold */
+	ASSERT_EQ(0, write_str(PARAM_HOLD, hold));
+	ASSERT_EQ(0, ret);
 	ASSERT_EQ(0, pipe(p));
 	pid = fork();
 	ASSERT_LE(0, pid);
@@ -794,21 +815,15 @@ TEST_F_TIMEOUT(block, stuck_command_resets_device, 300)
 		TH_LOG("the child could not submit");
 	nanosleep(&settle, NULL);
 
-	snprintf(link, sizeof(link), "/sys/class/accel/%s/device",
-		 strrchr(s.path, '/') + 1);
-	n = readlink(link, path, sizeof(path) - 1);
-	ASSERT_LT(0, n);
-	path[n] = '\0';
-	snprintf(link, sizeof(link), "/sys/bus/pci/devices/%s/wq0/enabled",
-		 strrchr(path, '/') + 1);
 	ret = write_str(link, "0");
 	TH_LOG("disabling wq0 behind a blocked fault: %s", strerror(-ret));
-	ASSERT_EQ((ssize_t)sizeof(rep), read(p[0], rep, sizeof(rep)))
-		TH_LOG("the waiter never returned");
+	n = read(p[0], rep, sizeof(rep));
+	/* whatever happened: wq0 back (a restart programs it with the hold) */
+	write_str(link, "1");
+	ASSERT_EQ((ssize_t)sizeof(rep), n) TH_LOG("the waiter never returned");
 	ASSERT_EQ(-ECANCELED, rep[0])
 		TH_LOG("the blocked descriptor's waiter got %d", rep[0]);
 	ASSERT_LT(epoch, (uint32_t)rep[1]) TH_LOG("no reset");
-	write_str(link, "1");
 	/* the restart is asynchronous: give it a moment */
 	for (ret = -1, st = 0; st < 100 && ret; st++) {
 		ret = copy_works(&s, self->rec);
@@ -880,7 +895,6 @@ TEST_F_TIMEOUT(block, close_waits_alone, 300)
 }
 
 #define PARAM_WQS	"/sys/module/svacc/parameters/max_wqs_per_user"
-#define PARAM_HOLD	"/sys/module/svacc/parameters/shared_wq_fault_hold_ms"
 
 struct release_arg {
 	int go;			/* read end: released once a byte comes */
