@@ -199,14 +199,14 @@ scale_8||emulator|", spec, ";")
 	# a crossover of 0: the device never caught up within 64 B .. 1 MiB
 	function num(id, x) { return id ~ /^crossover/ && x == 0 ? "never" : sprintf("%.3g", x) }
 	END {
-		printf "%-30s %-7s %-9s", "figure", "goal", "kind"
+		printf "%-32s %-7s %-9s", "figure", "goal", "kind"
 		for (j = 1; j <= nm; j++) printf " %-24s", mode[j]
 		printf "\n"
 		for (i = 1; i <= ns; i++) {
 			split(spec[i], f, "|"); id = f[1]; goal = f[2]; kind = f[3]; scope = f[4]
 			group = goal != "" ? "goal" : kind
 			if (group != last) { if (last != "") printf "\n"; last = group }
-			printf "%-30s %-7s %-9s", id, goal, kind == "emulator" ? "emul.info" : kind
+			printf "%-32s %-7s %-9s", id, goal, kind == "emulator" ? "emul.info" : kind
 			for (j = 1; j <= nm; j++) {
 				m = mode[j]
 				if (!((id, m) in v)) { printf " %-24s", "-"; continue }
