@@ -137,9 +137,11 @@ def main():
                 return 0
             except (ValueError, OSError) as e:
                 reply = {'error': {'desc': str(e)}}
-            # HMP reports device_add/device_del failures as text, not errors
+            # HMP reports device_add/device_del failures as text, not
+            # errors; pcie_aer_inject_error reports success as "OK id: ..."
             text = reply.get('return')
-            if isinstance(text, str) and text.strip():
+            if isinstance(text, str) and text.strip() and \
+                    not text.startswith('OK id: '):
                 reply = {'error': {'desc': text.strip()}}
             status = 'error' if 'error' in reply else 'ok'
             line = '%s %s %s\n' % (rid, status, json.dumps(reply))

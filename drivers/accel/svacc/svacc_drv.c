@@ -305,6 +305,11 @@ static int svacc_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (ret)
 		goto err_mode;
 	svacc_debugfs_init(sdev);
+	/*
+	 * What slot_reset() restores after a PCI error: the configuration
+	 * as it is now (bus mastering, MSI-X), not as enumeration left it.
+	 */
+	pci_save_state(pdev);
 
 	ret = drm_dev_register(&sdev->drm, 0);
 	if (ret)

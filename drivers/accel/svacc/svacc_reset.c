@@ -320,7 +320,9 @@ static pci_ers_result_t svacc_slot_reset(struct pci_dev *pdev)
 {
 	struct svacc_device *sdev = pci_get_drvdata(pdev);
 
+	/* The state saved at probe; saved again for the next error */
 	pci_restore_state(pdev);
+	pci_save_state(pdev);
 	mutex_lock(&sdev->mode_lock);
 	mutex_lock(&sdev->wq_mutex);
 	svacc_flr_end(sdev);

@@ -18,6 +18,7 @@
 #include "qapi/error.h"
 #include "hw/pci/pci.h"
 #include "hw/pci/pcie.h"
+#include "hw/pci/pcie_aer.h"
 #include "hw/pci/msix.h"
 #include "hw/qdev-properties.h"
 #include "migration/vmstate.h"
@@ -782,6 +783,15 @@ static void svacc_realize(PCIDevice *pdev, Error **errp)
             pri_cap = MAX(SVACC_PRI_MIN_CAPACITY,
                           s->prg_pages * s->prg_inflight);
             pcie_pri_init(pdev, ext, pri_cap, true);
+            ext += 0x10;
+        }
+        /* Errors the host injects (pcie_aer_inject_error) reach the OS */
+        if (s->prop_aer) {
+            pcie_cap_deverr_init(pdev);
+            if (pcie_aer_init(pdev, PCI_ERR_VER, ext, PCI_ERR_SIZEOF,
+                              errp) < 0) {
+                return;
+            }
         }
     }
 
@@ -827,6 +837,9 @@ static void svacc_exit(PCIDevice *pdev)
     timer_free(s->pri_retry_timer);
     msix_uninit(pdev, &s->msix, &s->msix);
     if (pci_is_express(pdev)) {
+        if (s->prop_aer) {
+            pcie_aer_exit(pdev);
+        }
         pcie_cap_exit(pdev);
     }
 }
@@ -835,6 +848,7 @@ static const Property svacc_properties[] = {
     DEFINE_PROP_BOOL("pasid", SvaccState, prop_pasid, true),
     DEFINE_PROP_BOOL("ats", SvaccState, prop_ats, true),
     DEFINE_PROP_BOOL("pri", SvaccState, prop_pri, true),
+    DEFINE_PROP_BOOL("aer", SvaccState, prop_aer, true),
     DEFINE_PROP_UINT8("pasid-width", SvaccState, pasid_width, 8),
     DEFINE_PROP_UINT32("num-wqs", SvaccState, num_wqs, 4),
     DEFINE_PROP_UINT32("wq-depth", SvaccState, total_depth, 128),

@@ -208,6 +208,7 @@ struct SvaccState {
     bool prop_pasid;
     bool prop_ats;
     bool prop_pri;
+    bool prop_aer;
     uint8_t pasid_width;
     uint32_t num_wqs;
     uint32_t total_depth;

@@ -14,11 +14,13 @@
  * nommu modes: DEVPT) provoked by pointing the device's context table at a
  * bus address with nothing behind it, through the register BAR mapped
  * from sysfs, and FLRs while another process claims and releases
- * dedicated WQs. While an FLR has the function, nothing may touch its
- * BARs: user portal mappings are taken away, and device-TLB invalidations
- * (HMM mirror) are skipped. svacc_block's stuck_command_resets_device covers the reset
- * after a device command timeout, svacc_submit's wait_reset_epoch the WAIT
- * argument itself.
+ * dedicated WQs, and (the device behind a root port) PCI errors the host
+ * injects, which the AER driver recovers through the driver's
+ * error_detected() and slot_reset(). While an FLR has the function,
+ * nothing may touch its BARs: user portal mappings are taken away, and
+ * device-TLB invalidations (HMM mirror) are skipped. svacc_block's
+ * stuck_command_resets_device covers the reset after a device command
+ * timeout, svacc_submit's wait_reset_epoch the WAIT argument itself.
  *
  * Sizes: $SVACC_RESET_CYCLES (short form 2, full form 10),
  * $SVACC_RESET_WORKERS (3, 6).
@@ -26,6 +28,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1014,6 +1017,68 @@ TEST_F_TIMEOUT(reset, stopped_during_restart, 300)
 	EXPECT_EQ(e0 + 2, e1) TH_LOG("reset_epoch %u before the FLR, %u after", e0, e1);
 	svacc_close(&s);
 	EXPECT_EQ(0, device_works());
+	ASSERT_NO_SPLAT(self);
+}
+
+/* Whether the function at @pci sits behind a bridge (a root port) */
+static bool behind_port(const char *pci)
+{
+	char real[PATH_MAX];
+	const char *p;
+
+	if (!realpath(pci, real))
+		return false;
+	p = strstr(real, "/pci0000:");
+	/* /sys/devices/pci0000:00/<port>/<function> */
+	return p && (p = strchr(p + 1, '/')) && strchr(p + 1, '/');
+}
+
+/*
+ * PCI error recovery: the host injects an uncorrectable error into the
+ * device (QEMU's pcie_aer_inject_error through the harness's QMP agent;
+ * only where the device, id svacc0, sits behind a root port whose AER
+ * reports reach the OS). The AER driver calls error_detected() and
+ * slot_reset(): the driver stops the device, restarts it with its
+ * configuration and claims, and tells waiters through the reset epoch.
+ * A non-fatal error (poisoned TLP) and a fatal one (data link protocol
+ * error: the link is reset), each followed by copies on both paths.
+ */
+TEST_F_TIMEOUT(reset, aer_recovery, 300)
+{
+	static const char * const err[] = { "POISON_TLP", "DLP" };
+	char req[128], ans[512];
+	uint32_t epoch, now = 0;
+	int i, ret, log;
+	struct svacc s;
+	uint64_t end;
+
+	if (!host_qmp_available() || !behind_port(self->pci))
+		SKIP(return, "not a mode with the device behind a root port, and a QMP agent");
+	log = kmsg_open();	/* its own position: the splat scan reads self->kmsg */
+	ASSERT_LE(0, log);
+	ASSERT_EQ(0, svacc_open(&s, NULL));
+	ASSERT_EQ(0, svacc_wq_claim(&s, SVACC_WQ_ANY));
+	ASSERT_EQ(0, copy_after_reset(&s, SVACC_PATH_PORTAL, self->rec, 0));
+	for (i = 0; i < 2; i++) {
+		epoch = epoch_of(&s);
+		snprintf(req, sizeof(req), "hmp pcie_aer_inject_error svacc0 %s", err[i]);
+		ret = host_qmp(req, ans, sizeof(ans), 30);
+		ASSERT_EQ(0, ret) TH_LOG("%s: %s (%s)", req, strerror(-ret), ans);
+		end = svacc_now_ns() + 30 * NS_PER_SEC;
+		while ((now = epoch_of(&s)) == epoch && svacc_now_ns() < end)
+			usleep(50 * 1000);
+		ASSERT_LT(epoch, now) TH_LOG("%s: no reset in 30 s", err[i]);
+		ret = copy_after_reset(&s, SVACC_PATH_IOCTL, self->rec, RECOVERY_S);
+		ASSERT_EQ(0, ret) TH_LOG("%s: ioctl copy afterwards: %s", err[i],
+					 strerror(-ret));
+		ret = copy_after_reset(&s, SVACC_PATH_PORTAL, self->rec, RECOVERY_S);
+		ASSERT_EQ(0, ret) TH_LOG("%s: portal copy afterwards: %s", err[i],
+					 strerror(-ret));
+	}
+	ret = kmsg_scan(log, "PCI error (channel state", NULL, 0);
+	close(log);
+	ASSERT_LE(2, ret) TH_LOG("the driver's error_detected() ran %d times", ret);
+	svacc_close(&s);
 	ASSERT_NO_SPLAT(self);
 }
 
