@@ -296,7 +296,6 @@ void svacc_reset_fini(struct svacc_device *sdev);
 
 /* svacc_ctx.c */
 int svacc_ctx_open(struct drm_device *drm, struct drm_file *file);
-void svacc_pasid_exit(void);
 void svacc_ctx_postclose(struct drm_device *drm, struct drm_file *file);
 struct svacc_ctx *svacc_ctx_get(struct drm_file *file);
 void svacc_ctx_shutdown_all(struct svacc_device *sdev);
@@ -307,6 +306,9 @@ void svacc_mode_probe(struct svacc_device *sdev);
 void svacc_mode_remove(struct svacc_device *sdev);
 int svacc_mode_bind(struct svacc_ctx *ctx);
 const char *svacc_mode_reason_name(enum drm_svacc_mode_reason reason);
+
+/* svacc_sva.c */
+void svacc_pasid_exit(void);
 
 /* svacc_submit.c */
 int svacc_ioctl_submit(struct drm_device *drm, void *data, struct drm_file *file);

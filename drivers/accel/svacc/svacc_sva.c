@@ -134,22 +134,24 @@ static int svacc_pasid_follow(struct svacc_ctx *ctx)
 
 /**
  * svacc_pasid_exit() - stop following address spaces; at module exit
+ *
+ * Each entry is taken off the list under the lock before it is freed: a
+ * ->release that runs meanwhile finds it unlisted and leaves it to us, or
+ * took it first and queued its freeing (destroy_workqueue() runs that).
  */
 void svacc_pasid_exit(void)
 {
-	struct svacc_pasid_mm *e, *tmp;
-	LIST_HEAD(list);
+	struct svacc_pasid_mm *e;
 
-	mutex_lock(&svacc_pasid_lock);
-	list_splice_init(&svacc_pasid_mms, &list);
-	list_for_each_entry(e, &list, node)
-		e->counted = false;
-	mutex_unlock(&svacc_pasid_lock);
-	/* ->release may run meanwhile; unlisted, it leaves them to us */
-	list_for_each_entry_safe(e, tmp, &list, node) {
+	for (;;) {
 		mutex_lock(&svacc_pasid_lock);
-		list_del_init(&e->node);
+		e = list_first_entry_or_null(&svacc_pasid_mms,
+					     struct svacc_pasid_mm, node);
+		if (e)
+			list_del_init(&e->node);
 		mutex_unlock(&svacc_pasid_lock);
+		if (!e)
+			return;
 		svacc_pasid_mm_free(&e->free_work);
 	}
 }
