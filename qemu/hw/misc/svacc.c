@@ -206,7 +206,9 @@ static void svacc_genctrl_write(SvaccState *s, uint32_t val)
         return;
     }
     mode = svacc_mode(s);
-    if (mode == SVACC_MODE_ATS) {
+    if (s->inject_enable_fail) {
+        reason = SVACC_REASON_HW_ERROR;
+    } else if (mode == SVACC_MODE_ATS) {
         if (!(svacc_cap_xlate(s) & SVACC_XLATE_ATS_MODE)) {
             reason = SVACC_REASON_BAD_MODE;
         } else if (!pcie_pasid_enabled(pdev) || !pcie_ats_enabled(pdev)) {
@@ -867,6 +869,22 @@ static const Property svacc_properties[] = {
     DEFINE_PROP_UINT32("inline-bytes", SvaccState, inline_bytes, 1 * MiB),
 };
 
+/*
+ * x-inject-enable-fail, unlike the other x-inject-* knobs, may be set at
+ * run time (QMP qom-set): while it is on, the device refuses every enable
+ * with HW_ERROR, as a device whose internal check failed at reset would.
+ * A reset does not clear it.
+ */
+static bool svacc_get_enable_fail(Object *obj, Error **errp)
+{
+    return SVACC(obj)->inject_enable_fail;
+}
+
+static void svacc_set_enable_fail(Object *obj, bool value, Error **errp)
+{
+    SVACC(obj)->inject_enable_fail = value;
+}
+
 static const VMStateDescription vmstate_svacc = {
     .name = TYPE_SVACC,
     .unmigratable = 1,
@@ -890,6 +908,11 @@ static void svacc_class_init(ObjectClass *klass, const void *data)
     dc->vmsd = &vmstate_svacc;
     set_bit(DEVICE_CATEGORY_MISC, dc->categories);
     device_class_set_props(dc, svacc_properties);
+    object_class_property_add_bool(klass, "x-inject-enable-fail",
+                                   svacc_get_enable_fail,
+                                   svacc_set_enable_fail);
+    object_class_property_set_description(klass, "x-inject-enable-fail",
+        "refuse every enable with HW_ERROR (settable at run time)");
 }
 
 static const TypeInfo svacc_types[] = {

@@ -221,6 +221,8 @@ struct SvaccState {
     uint32_t inject_drop_irq;
     uint32_t inject_stall_us;
     uint32_t inject_copy_delay_us;
+    /* x-inject-enable-fail: settable at run time (qom-set) */
+    bool inject_enable_fail;
     uint32_t inline_bytes;
 
     /* registers */

@@ -1568,6 +1568,45 @@ static void test_halt_and_flr(void)
     stop(t);
 }
 
+static void set_enable_fail(T *t, bool on)
+{
+    QDict *r = qtest_qmp(t->qts, "{'execute': 'qom-set', 'arguments': "
+                         "{'path': 'acc', 'property': 'x-inject-enable-fail',"
+                         " 'value': %i}}", on);
+
+    g_assert_true(qdict_haskey(r, "return"));
+    qobject_unref(r);
+}
+
+/*
+ * x-inject-enable-fail, set at run time: every enable is refused with
+ * HW_ERROR until it is cleared, across RESET; an enabled device is left
+ * alone.
+ */
+static void test_enable_fail(void)
+{
+    T *t = start_devpt(",id=acc");
+    uint32_t en = SVACC_GENCTRL_ENABLE | (SVACC_MODE_DEVPT << 4);
+    int i;
+
+    set_enable_fail(t, true);
+    g_assert_cmphex(rd32(t, SVACC_GENSTS), ==, SVACC_GENSTS_ENABLED);
+    for (i = 0; i < 2; i++) {
+        wr32(t, SVACC_RESET, 1);
+        wr64(t, SVACC_CTX_BASE, t->ctx);
+        wr32(t, SVACC_CTX_SIZE, CTX_ENTRIES);
+        wr32(t, SVACC_GENCTRL, en);
+        g_assert_cmphex(rd32(t, SVACC_GENSTS), ==,
+                        SVACC_GENSTS_ERR | (SVACC_REASON_HW_ERROR << 8));
+        g_assert_cmphex(rd32(t, SVACC_GENCTRL), ==,
+                        en & ~SVACC_GENCTRL_ENABLE);
+    }
+    set_enable_fail(t, false);
+    wr32(t, SVACC_GENCTRL, en);
+    g_assert_cmphex(rd32(t, SVACC_GENSTS), ==, SVACC_GENSTS_ENABLED);
+    stop(t);
+}
+
 /* WQs are served by priority: the last writer of a byte tells the order */
 static void test_priority(void)
 {
@@ -2307,6 +2346,7 @@ int main(int argc, char **argv)
     qtest_add_func("/svacc/staging-cleared", test_staging_cleared);
     qtest_add_func("/svacc/va-bits", test_va_bits);
     qtest_add_func("/svacc/halt-and-flr", test_halt_and_flr);
+    qtest_add_func("/svacc/enable-fail", test_enable_fail);
     qtest_add_func("/svacc/bme-and-intmask", test_bme_and_intmask);
     qtest_add_func("/svacc/priority", test_priority);
     qtest_add_func("/svacc/self-dma", test_self_dma);

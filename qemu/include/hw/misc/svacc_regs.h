@@ -66,6 +66,7 @@
 #define   SVACC_REASON_CTX_INVALID  0x03
 #define   SVACC_REASON_FQ_INVALID   0x04
 #define   SVACC_REASON_WQ_ENABLED   0x05
+#define   SVACC_REASON_HW_ERROR     0x06
 #define   SVACC_REASON_HALT_PT      0x10
 #define   SVACC_REASON_HALT_FQ      0x11
 #define SVACC_RESET                 0x028
