@@ -128,6 +128,9 @@ struct svacc_wq_sysfs {
  * @stopped: the device was reset and awaits its restart (svacc_reset.c)
  * @in_flr: an FLR or PCI error recovery is under way (no restart work)
  * @regs_off: the BARs may not decode (svacc_regs_lock())
+ * @failed: the device could not be restarted, or the PCI core gave it up
+ *	(permanent failure): user calls fail with -EIO until an FLR through
+ *	sysfs restarts it (svacc_reset.c)
  * @reset_epoch: 1 + the number of device resets since probe
  * @reset_lock: orders device resets against fault responses (fault ids
  *	start again after a reset)
@@ -181,6 +184,7 @@ struct svacc_device {
 	bool stopped;
 	bool in_flr;
 	bool regs_off;
+	bool failed;
 	atomic_t reset_epoch;
 	spinlock_t reset_lock; /* reset vs. FAULT_RESP */
 	struct work_struct recover_work;
@@ -290,6 +294,15 @@ void svacc_regs_unlock(int idx);
 static inline bool svacc_regs_off(struct svacc_device *sdev)
 {
 	return READ_ONCE(sdev->regs_off);
+}
+
+/*
+ * What a submission or claim that finds the device stopped returns: -EAGAIN
+ * while it restarts, -EIO once it failed.
+ */
+static inline int svacc_stopped_errno(struct svacc_device *sdev)
+{
+	return READ_ONCE(sdev->stopped) && !READ_ONCE(sdev->failed) ? -EAGAIN : -EIO;
 }
 void svacc_reset_init(struct svacc_device *sdev);
 void svacc_reset_fini(struct svacc_device *sdev);

@@ -206,6 +206,8 @@ __poll_t svacc_poll(struct file *filp, struct poll_table_struct *wait)
 	poll_wait(filp, &sdev->compl_wait, wait);
 	if (drm_dev_is_unplugged(&sdev->drm))
 		return EPOLLERR | EPOLLHUP;
+	if (READ_ONCE(sdev->failed))
+		return EPOLLERR;
 	if (atomic64_read(&sdev->compl_seq) != READ_ONCE(ctx->seen_seq))
 		return EPOLLIN | EPOLLRDNORM;
 	return 0;
@@ -218,7 +220,8 @@ __poll_t svacc_poll(struct file *filp, struct poll_table_struct *wait)
  * @file: caller
  *
  * Return: 0 with @status set, -ETIME, -EINTR, -EFAULT, -ECANCELED (the
- * device was reset after @reset_epoch) or -ENODEV.
+ * device was reset after @reset_epoch), -EIO (the device failed: the
+ * record is not written) or -ENODEV.
  */
 int svacc_ioctl_wait(struct drm_device *drm, void *data, struct drm_file *file)
 {
@@ -267,6 +270,8 @@ int svacc_ioctl_wait(struct drm_device *drm, void *data, struct drm_file *file)
 		/* a reset dropped it: this record is never written */
 		if (reset)
 			return -ECANCELED;
+		if (READ_ONCE(sdev->failed))
+			return -EIO;
 		left = ktime_to_ns(ktime_sub(deadline, ktime_get()));
 		if (left <= 0) {
 			/*
@@ -283,6 +288,7 @@ int svacc_ioctl_wait(struct drm_device *drm, void *data, struct drm_file *file)
 		ret = wait_event_interruptible_timeout(sdev->compl_wait,
 						       atomic64_read(&sdev->compl_seq) != seq ||
 						       drm_dev_is_unplugged(drm) ||
+						       READ_ONCE(sdev->failed) ||
 						       (args->reset_epoch &&
 							args->reset_epoch !=
 							atomic_read(&sdev->reset_epoch)),

@@ -67,6 +67,22 @@ void svacc_hw_stop(struct svacc_device *sdev)
 }
 
 /*
+ * The device cannot be used: a restart failed, or the PCI core gave it up.
+ * Until an FLR through sysfs restarts it, submissions and claims fail
+ * with -EIO, portal accesses get SIGBUS (the pages go from every mapping)
+ * and waiters return -EIO. Contexts stay open. Caller holds wq_mutex.
+ */
+static void svacc_hw_failed(struct svacc_device *sdev)
+{
+	lockdep_assert_held(&sdev->wq_mutex);
+	if (!READ_ONCE(sdev->failed))
+		dev_err(svacc_dev(sdev), "device failed: user calls fail with -EIO until an FLR restarts it\n");
+	WRITE_ONCE(sdev->failed, true);
+	svacc_wq_unmap_portals(sdev);
+	wake_up_all(&sdev->compl_wait);
+}
+
+/*
  * The restart that began at reset epoch @epoch is over. Unless the device
  * was stopped again meanwhile (a command of the restart timed out, a halt
  * came in), it runs: clear @stopped. If it was, @stopped stays set and the
@@ -89,6 +105,7 @@ static bool svacc_hw_restarted(struct svacc_device *sdev, int epoch)
 	if (++sdev->restart_retries > SVACC_RESTART_RETRIES) {
 		dev_err(svacc_dev(sdev), "device stopped again while restarting, %u times: it stays stopped\n",
 			sdev->restart_retries);
+		svacc_hw_failed(sdev);
 		return false;
 	}
 	dev_warn(svacc_dev(sdev), "device stopped again while restarting: restarting it again\n");
@@ -121,11 +138,13 @@ static void svacc_hw_restart(struct svacc_device *sdev)
 		sdev->xlate->restart(sdev);
 	ret = svacc_hw_enable(sdev, sdev->xlate->genctrl_mode);
 	if (ret) {
-		if (atomic_read(&sdev->reset_epoch) != epoch)
+		if (atomic_read(&sdev->reset_epoch) != epoch) {
 			svacc_hw_restarted(sdev, epoch);
-		else
+		} else {
 			dev_err(svacc_dev(sdev), "device not restarted (%d): it stays stopped\n",
 				ret);
+			svacc_hw_failed(sdev);
+		}
 		return;
 	}
 
@@ -140,6 +159,7 @@ static void svacc_hw_restart(struct svacc_device *sdev)
 	}
 	if (!svacc_hw_restarted(sdev, epoch))
 		return;
+	WRITE_ONCE(sdev->failed, false);
 	/*
 	 * The shared WQs took work as soon as they were enabled above, and a
 	 * fault it raised since found the fault work refusing to read the
@@ -260,11 +280,19 @@ static void svacc_flr_begin(struct svacc_device *sdev)
 	svacc_wq_unmap_portals(sdev);
 }
 
-/* The reset is over: restart, then let portal faults map pages again. */
+/*
+ * The reset is over: restart, then let portal faults map pages again. Not
+ * a function the PCI core gave up (permanent failure): its registers stay
+ * off limits, and it stays failed until it is removed.
+ */
 static void svacc_flr_end(struct svacc_device *sdev)
 {
 	lockdep_assert_held(&sdev->mode_lock);
 	lockdep_assert_held(&sdev->wq_mutex);
+	if (sdev->pdev->error_state == pci_channel_io_perm_failure) {
+		svacc_hw_failed(sdev);
+		return;
+	}
 	svacc_regs_set_off(sdev, false);
 	sdev->restart_retries = 0;
 	svacc_hw_restart(sdev);
@@ -286,6 +314,9 @@ static void svacc_reset_prepare(struct pci_dev *pdev)
 	mutex_lock(&sdev->mode_lock);
 	mutex_lock(&sdev->wq_mutex);
 	svacc_flr_begin(sdev);
+	/* Given up by the PCI core: stopped, its registers off already */
+	if (pdev->error_state == pci_channel_io_perm_failure)
+		return;
 	svacc_hw_stop(sdev);
 	svacc_regs_set_off(sdev, true);
 }
@@ -299,6 +330,30 @@ static void svacc_reset_done(struct pci_dev *pdev)
 	mutex_unlock(&sdev->mode_lock);
 }
 
+/*
+ * The PCI core gave the function up (recovery failed, here or for another
+ * function below the same port): stop it if it may still be reached, keep
+ * every path off its registers, and fail user calls. Whatever stage of a
+ * recovery it comes in: after error_detected() without slot_reset() (the
+ * link did not come back), or after a slot_reset().
+ */
+static void svacc_perm_failure(struct svacc_device *sdev)
+{
+	bool stop;
+
+	mutex_lock(&sdev->wq_mutex);
+	stop = !READ_ONCE(sdev->in_flr);
+	if (stop)
+		svacc_flr_begin(sdev);
+	svacc_hw_failed(sdev);
+	mutex_unlock(&sdev->wq_mutex);
+	if (stop) {
+		svacc_hw_stop(sdev);
+		svacc_regs_set_off(sdev, true);
+	}
+	/* @in_flr stays set: no restart comes, portal faults see @failed */
+}
+
 /* A PCI error (AER): stop, let the core reset the link, restart. */
 static pci_ers_result_t svacc_error_detected(struct pci_dev *pdev,
 					     pci_channel_state_t state)
@@ -306,8 +361,10 @@ static pci_ers_result_t svacc_error_detected(struct pci_dev *pdev,
 	struct svacc_device *sdev = pci_get_drvdata(pdev);
 
 	dev_err(&pdev->dev, "PCI error (channel state %d)\n", state);
-	if (state == pci_channel_io_perm_failure)
+	if (state == pci_channel_io_perm_failure) {
+		svacc_perm_failure(sdev);
 		return PCI_ERS_RESULT_DISCONNECT;
+	}
 	mutex_lock(&sdev->wq_mutex);
 	svacc_flr_begin(sdev);
 	mutex_unlock(&sdev->wq_mutex);
@@ -328,7 +385,9 @@ static pci_ers_result_t svacc_slot_reset(struct pci_dev *pdev)
 	svacc_flr_end(sdev);
 	mutex_unlock(&sdev->wq_mutex);
 	mutex_unlock(&sdev->mode_lock);
-	return PCI_ERS_RESULT_RECOVERED;
+	/* Not restarted: the core gives it up (and says so to the driver) */
+	return READ_ONCE(sdev->failed) ? PCI_ERS_RESULT_DISCONNECT :
+					 PCI_ERS_RESULT_RECOVERED;
 }
 
 const struct pci_error_handlers svacc_err_handlers = {

@@ -179,7 +179,7 @@ static int svacc_wq_submit(struct svacc_wq *wq, struct svacc_ctx *ctx,
 	}
 	if (!wq->hw_enabled) {
 		/* a reset is under way: the WQ comes back */
-		ret = READ_ONCE(sdev->stopped) ? -EAGAIN : -EIO;
+		ret = svacc_stopped_errno(sdev);
 		goto out;
 	}
 	/* Only this lock's holders commit here: the count is known. */
@@ -251,7 +251,7 @@ static int svacc_submit_any(struct svacc_ctx *ctx, const struct drm_svacc_desc *
 	unsigned int i, pass, start = ctx->next_wq;
 	int cpu = raw_smp_processor_id();
 	bool busy = false;
-	int ret = READ_ONCE(sdev->stopped) ? -EAGAIN : -EIO;
+	int ret = svacc_stopped_errno(sdev);
 
 	for (pass = 0; pass < 3; pass++) {
 		if (pass == 2 && !busy)

@@ -188,7 +188,7 @@ int svacc_ioctl_wq_claim(struct drm_device *drm, void *data, struct drm_file *fi
 	}
 	/* Stopped: the restart has not run yet (it enables what is owned) */
 	if (READ_ONCE(sdev->stopped)) {
-		ret = -EAGAIN;
+		ret = svacc_stopped_errno(sdev);
 		goto out;
 	}
 
@@ -196,7 +196,7 @@ int svacc_ioctl_wq_claim(struct drm_device *drm, void *data, struct drm_file *fi
 	if (ret) {
 		/* the device was stopped under us */
 		if (READ_ONCE(sdev->stopped))
-			ret = -EAGAIN;
+			ret = svacc_stopped_errno(sdev);
 		goto out;
 	}
 	WRITE_ONCE(wq->owner, ctx);
@@ -272,8 +272,8 @@ int svacc_ioctl_wq_release(struct drm_device *drm, void *data, struct drm_file *
 /*
  * Insert the portal page of the claim the VMA was made for, if that claim
  * still stands; anything else (released, reclaimed by anyone, device
- * removed) gets SIGBUS. While an FLR or PCI error recovery has the
- * function, its BARs may not decode: wait for the end of it.
+ * removed or failed) gets SIGBUS. While an FLR or PCI error recovery has
+ * the function, its BARs may not decode: wait for the end of it.
  */
 static vm_fault_t svacc_portal_fault(struct vm_fault *vmf)
 {
@@ -290,12 +290,15 @@ static vm_fault_t svacc_portal_fault(struct vm_fault *vmf)
 	 * rather than retrying it until the reset is over); the task exits.
 	 */
 	if (wait_event_killable(sdev->compl_wait, !READ_ONCE(sdev->in_flr) ||
+				READ_ONCE(sdev->failed) ||
 				drm_dev_is_unplugged(&sdev->drm)))
 		return VM_FAULT_SIGBUS;
 	if (!drm_dev_enter(&sdev->drm, &idx))
 		return VM_FAULT_SIGBUS;
 	mutex_lock(&sdev->wq_mutex);
-	if (READ_ONCE(sdev->in_flr)) {
+	if (READ_ONCE(sdev->failed)) {
+		ret = VM_FAULT_SIGBUS;
+	} else if (READ_ONCE(sdev->in_flr)) {
 		/* A reset began after the wait: fault again, and wait for it */
 		ret = VM_FAULT_NOPAGE;
 	} else if (wq->owner && wq->owner == file->driver_priv &&

@@ -287,7 +287,8 @@ struct drm_svacc_wq_release {
  * -EINTR on a signal, -ECANCELED when @reset_epoch is given and the device
  * was reset since: a descriptor the device accepted before that reset was
  * dropped and its record will never be written (one whose submission
- * raced the reset may still complete). Success also consumes the poll()
+ * raced the reset may still complete), -EIO when the device failed (no
+ * record is written until it is back). Success also consumes the poll()
  * readiness of the file (see Documentation/accel/svacc/uapi.rst).
  */
 struct drm_svacc_wait {

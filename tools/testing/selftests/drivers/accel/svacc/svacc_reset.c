@@ -16,7 +16,9 @@
  * from sysfs, and FLRs while another process claims and releases
  * dedicated WQs, and (the device behind a root port) PCI errors the host
  * injects, which the AER driver recovers through the driver's
- * error_detected() and slot_reset(). While an FLR has the function,
+ * error_detected() and slot_reset(); and a device that does not come
+ * back from a reset (the host sets the model's x-inject-enable-fail), after
+ * an FLR and after a PCI error. While an FLR has the function,
  * nothing may touch its BARs: user portal mappings are taken away, and
  * device-TLB invalidations (HMM mirror) are skipped. svacc_block's
  * stuck_command_resets_device covers the reset after a device command
@@ -29,6 +31,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1079,6 +1082,162 @@ TEST_F_TIMEOUT(reset, aer_recovery, 300)
 	close(log);
 	ASSERT_LE(2, ret) TH_LOG("the driver's error_detected() ran %d times", ret);
 	svacc_close(&s);
+	ASSERT_NO_SPLAT(self);
+}
+
+/*
+ * Turn the device's x-inject-enable-fail on or off from the host (QMP
+ * qom-set on the qdev id in $SVACC_DEVICE_OPTS): while it is on, the
+ * device refuses every enable, as one that does not come back from a reset.
+ */
+static int enable_fail(bool on, char *ans, size_t len)
+{
+	const char *opts = getenv("SVACC_DEVICE_OPTS");
+	const char *p = opts ? strstr(opts, ",id=") : NULL;
+	char req[256];
+
+	if (!p)
+		return -ENOENT;
+	snprintf(req, sizeof(req),
+		 "{\"execute\": \"qom-set\", \"arguments\": {\"path\": \"%.*s\", \"property\": \"x-inject-enable-fail\", \"value\": %s}}",
+		 (int)strcspn(p + 4, ","), p + 4, on ? "true" : "false");
+	return host_qmp(req, ans, len, 30);
+}
+
+/*
+ * What a user sees of a failed device (uapi.rst, "Device resets"): every
+ * call fails at once with -EIO and a portal store raises SIGBUS; nothing
+ * waits for a restart that will not come, nor says -EAGAIN for ever.
+ * @s holds a claimed WQ with its portal mapped; @c a record never written.
+ */
+static void expect_failed(struct __test_metadata *_metadata, struct svacc *s,
+			  struct drm_svacc_completion *c)
+{
+	struct pollfd pfd = { .events = POLLIN };
+	struct drm_svacc_desc d;
+	struct svacc t;
+	uint64_t t0;
+	uint32_t st;
+	int ret, sig;
+
+	svacc_desc_nop(&d, c);
+	ret = svacc_ioctl_submit(s->fd, &d, 1, SVACC_WQ_ANY, NULL);
+	EXPECT_EQ(-EIO, ret) TH_LOG("SUBMIT to a failed device: %d", ret);
+	ret = svacc_ioctl_submit(s->fd, &d, 1, s->wq, NULL);
+	EXPECT_EQ(-EIO, ret) TH_LOG("SUBMIT to the claimed WQ of a failed device: %d", ret);
+	memset(c, 0, sizeof(*c));
+	t0 = svacc_now_ns();
+	ret = svacc_wait_ioctl(s->fd, c, 5 * NS_PER_SEC, &st);
+	EXPECT_EQ(-EIO, ret) TH_LOG("WAIT on a failed device: %d after %llu ms", ret,
+				    (unsigned long long)(svacc_now_ns() - t0) / 1000000);
+	pfd.fd = s->fd;
+	ret = poll(&pfd, 1, 0);
+	EXPECT_TRUE(ret == 1 && (pfd.revents & POLLERR))
+		TH_LOG("poll() on a failed device: %d, revents %#x", ret, pfd.revents);
+	/* a hang here is the bug: the alarm ends the test */
+	alarm(60);
+	sig = store_signal((uint64_t *)s->portal + 8, 0);
+	alarm(0);
+	EXPECT_EQ(SIGBUS, sig) TH_LOG("portal store to a failed device: signal %d", sig);
+	ASSERT_EQ(0, svacc_open(&t, NULL));
+	ret = svacc_wq_claim(&t, SVACC_WQ_ANY);
+	EXPECT_EQ(-EIO, ret) TH_LOG("WQ_CLAIM on a failed device: %d", ret);
+	svacc_close(&t);
+}
+
+/*
+ * A device that does not come back from an FLR (the host turns on its
+ * x-inject-enable-fail): the driver's restart fails, and the device is
+ * failed (expect_failed()), not "restarting" for ever. The next FLR, the
+ * device healthy again, restarts it: the same context's claim and portal
+ * work again, and the two FLRs count two resets.
+ */
+TEST_F_TIMEOUT(reset, failed_restart, 300)
+{
+	char ans[512];
+	struct svacc s;
+	uint32_t e0;
+	int ret, log;
+
+	ASSERT_TRUE(host_qmp_available()) TH_LOG("no QMP agent on ttyS2");
+	log = kmsg_open();
+	ASSERT_LE(0, log);
+	ASSERT_EQ(0, svacc_open(&s, NULL));
+	ASSERT_EQ(0, svacc_wq_claim(&s, SVACC_WQ_ANY));
+	ASSERT_EQ(0, copy_after_reset(&s, SVACC_PATH_PORTAL, self->rec, 0));
+	e0 = epoch_of(&s);
+
+	ret = enable_fail(true, ans, sizeof(ans));
+	ASSERT_EQ(0, ret) TH_LOG("qom-set x-inject-enable-fail: %d %s", ret, ans);
+	ret = flr(self->pci);
+	EXPECT_EQ(0, ret) TH_LOG("FLR through sysfs: %s", strerror(-ret));
+	if (!ret)
+		expect_failed(_metadata, &s, &self->rec[1]);
+	EXPECT_LE(1, kmsg_scan(log, "device failed", NULL, 0))
+		TH_LOG("the kernel log does not say the device failed");
+	close(log);
+
+	ret = enable_fail(false, ans, sizeof(ans));
+	ASSERT_EQ(0, ret) TH_LOG("qom-set x-inject-enable-fail off: %d %s", ret, ans);
+	ret = flr(self->pci);
+	ASSERT_EQ(0, ret) TH_LOG("second FLR: %s", strerror(-ret));
+	ret = copy_after_reset(&s, SVACC_PATH_IOCTL, self->rec, RECOVERY_S);
+	EXPECT_EQ(0, ret) TH_LOG("ioctl copy after the device came back: %d", ret);
+	ret = copy_after_reset(&s, SVACC_PATH_PORTAL, self->rec, RECOVERY_S);
+	EXPECT_EQ(0, ret) TH_LOG("portal copy after the device came back: %d", ret);
+	EXPECT_EQ(e0 + 2, epoch_of(&s)) TH_LOG("reset_epoch after two FLRs");
+	svacc_close(&s);
+	EXPECT_EQ(0, device_works());
+	ASSERT_NO_SPLAT(self);
+}
+
+/*
+ * PCI error recovery that fails: the host injects a fatal error (the link
+ * is reset) while the device will not come back. The driver's slot_reset()
+ * must say so (the AER driver then reports "device recovery failed", and a
+ * newer kernel calls error_detected() with a permanent failure), and user
+ * calls fail at once (expect_failed()). Removal and a rescan, the device
+ * healthy, bring it back.
+ */
+TEST_F_TIMEOUT(reset, aer_recovery_fails, 300)
+{
+	char ans[512], path[300];
+	struct svacc s;
+	int ret, log;
+	uint64_t end;
+
+	if (!host_qmp_available() || !behind_port(self->pci))
+		SKIP(return, "not a mode with the device behind a root port, and a QMP agent");
+	log = kmsg_open();
+	ASSERT_LE(0, log);
+	ASSERT_EQ(0, svacc_open(&s, NULL));
+	ASSERT_EQ(0, svacc_wq_claim(&s, SVACC_WQ_ANY));
+	ASSERT_EQ(0, copy_after_reset(&s, SVACC_PATH_PORTAL, self->rec, 0));
+
+	ret = enable_fail(true, ans, sizeof(ans));
+	ASSERT_EQ(0, ret) TH_LOG("qom-set x-inject-enable-fail: %d %s", ret, ans);
+	ret = host_qmp("hmp pcie_aer_inject_error svacc0 DLP", ans, sizeof(ans), 30);
+	EXPECT_EQ(0, ret) TH_LOG("pcie_aer_inject_error: %s (%s)", strerror(-ret), ans);
+	end = svacc_now_ns() + 30 * NS_PER_SEC;
+	/* each scan reads the records logged since the last one */
+	while ((ret = kmsg_scan(log, "device recovery failed", NULL, 0)) < 1 &&
+	       svacc_now_ns() < end)
+		usleep(100 * 1000);
+	EXPECT_LE(1, ret) TH_LOG("the AER driver did not give the device up in 30 s");
+	if (ret >= 1)
+		expect_failed(_metadata, &s, &self->rec[1]);
+	close(log);
+	svacc_close(&s);
+
+	ret = enable_fail(false, ans, sizeof(ans));
+	ASSERT_EQ(0, ret) TH_LOG("qom-set x-inject-enable-fail off: %d %s", ret, ans);
+	snprintf(path, sizeof(path), "%s/remove", self->pci);
+	ret = sysfs_write_bounded(path, "1", 60);
+	ASSERT_EQ(0, ret) TH_LOG("%s: %s", path, strerror(-ret));
+	ret = sysfs_write_bounded("/sys/bus/pci/rescan", "1", 60);
+	ASSERT_EQ(0, ret) TH_LOG("rescan: %s", strerror(-ret));
+	ASSERT_EQ(0, wait_for_device(30));
+	EXPECT_EQ(0, device_works());
 	ASSERT_NO_SPLAT(self);
 }
 
