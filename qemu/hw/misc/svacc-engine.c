@@ -130,23 +130,24 @@ static int64_t svacc_hold_limit_ns(SvaccState *s, const SvaccJob *job)
            SCALE_MS;
 }
 
-static bool svacc_parked_on_fault(const SvaccJob *job)
+/* Parked on a fault, or a DRAIN on older descriptors: FAULT_HOLD applies */
+static bool svacc_parked_held(const SvaccJob *job)
 {
     return job->park == SVACC_PARK_FAULT || job->park == SVACC_PARK_PRI ||
-           job->park == SVACC_PARK_PRI_SEND;
+           job->park == SVACC_PARK_PRI_SEND || job->park == SVACC_PARK_DRAIN;
 }
 
 /*
- * @job is parked on a fault, or a descriptor was queued behind it: under a
- * FAULT_HOLD its clock runs while both are true (until it runs again), for
- * the hold bounds how long it keeps others waiting.
+ * @job is parked on a fault or a drain, or a descriptor was queued behind
+ * it: under a FAULT_HOLD its clock runs while both are true (until it runs
+ * again), for the hold bounds how long it keeps others waiting.
  */
 static void svacc_job_hold_start(SvaccState *s, SvaccJob *job)
 {
     int64_t limit = svacc_hold_limit_ns(s, job), deadline;
 
     if (!limit || job->hold_clock || job->hold_spent ||
-        !svacc_parked_on_fault(job) || !s->wq[job->wq].count) {
+        !svacc_parked_held(job) || !s->wq[job->wq].count) {
         return;
     }
     job->hold_clock = true;
@@ -435,12 +436,13 @@ static void svacc_job_park(SvaccState *s, SvaccJob *job, SvaccXlate why)
 }
 
 /*
- * FAULT_HOLD: a job whose waits for faults, while descriptors wait behind
- * it, add up to its WQ's limit stops waiting.  It runs again as if BOF
- * were clear, so the translation it waited for (and any later one that is
- * missing) ends it with PAGE_FAULT at that address; the answer it waited
- * for is ignored when it comes (the fault id is retired with the park,
- * page request groups are the job's no longer once it is freed).
+ * FAULT_HOLD: a job whose waits for faults (or a DRAIN's for older
+ * descriptors), while descriptors wait behind it, add up to its WQ's limit
+ * stops waiting.  It runs again as if BOF were clear, so the translation it
+ * waited for (and any later one that is missing) ends it with PAGE_FAULT at
+ * that address; the answer it waited for is ignored when it comes (the
+ * fault id is retired with the park, page request groups are the job's no
+ * longer once it is freed).  A DRAIN ends with HOLD_EXPIRED.
  */
 void svacc_engine_hold_timer(void *opaque)
 {
@@ -453,7 +455,7 @@ void svacc_engine_hold_timer(void *opaque)
     for (n = 0; n < s->num_wqs; n++) {
         SvaccJob *job = s->wq[n].job;
 
-        if (!job || !job->hold_clock || !svacc_parked_on_fault(job)) {
+        if (!job || !job->hold_clock || !svacc_parked_held(job)) {
             continue;
         }
         deadline = job->hold_since + svacc_hold_limit_ns(s, job) -
@@ -999,8 +1001,12 @@ static SvaccStep svacc_op_step(SvaccState *s, SvaccJob *job, SvaccOp *op,
             break;
         case SVACC_OP_DRAIN:
             if (svacc_pasid_busy(s, job->pasid, job->seq, job)) {
-                job->park = SVACC_PARK_DRAIN;
-                return SVACC_STEP_PARKED;
+                if (!job->hold_spent) {
+                    job->park = SVACC_PARK_DRAIN;
+                    svacc_job_hold_start(s, job);
+                    return SVACC_STEP_PARKED;
+                }
+                svacc_op_finish(op, SVACC_STATUS_HOLD_EXPIRED);
             }
             *budget -= SVACC_DESC_COST;
             break;

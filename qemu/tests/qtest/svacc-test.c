@@ -1074,7 +1074,7 @@ static uint16_t wait_fault(T *t, uint32_t n, uint64_t *va)
  * queued behind it, add up; past the WQ's limit it ends with PAGE_FAULT
  * where it waited, the descriptor behind it runs, and answers to its
  * retired fault ids are ignored. Alone, it waits as long as it takes; its
- * record gets a hold of its own.
+ * record gets a hold of its own. A DRAIN's wait is held the same way.
  */
 static void test_fault_hold(void)
 {
@@ -1193,6 +1193,39 @@ static void test_fault_hold(void)
     g_assert_cmpuint(wait_cr(t, PASID_A, cr, NULL), ==, SVACC_STATUS_SUCCESS);
     g_assert_cmpuint(rd64(t, SVACC_COUNTERS + 8 * SVACC_CNT_FAULT_HOLD), ==,
                      2);
+
+    /*
+     * A DRAIN on the shared WQ waits for its PASID's fault on the dedicated
+     * WQ: alone as long as it takes, with another PASID's NOP behind it
+     * for the hold, then it ends with HOLD_EXPIRED and the NOP runs
+     */
+    cr = new_cr(t);
+    mkdesc(d, 0, SVACC_OP_MEMFILL, SVACC_FLAG_CRAV | SVACC_FLAG_BOF, cr, 0,
+           dst + 5 * PAGE, 8, 0x55);
+    g_assert_cmpuint(submit(t, WQ_DED, false, d), ==, SVACC_SUBMIT_ACCEPTED);
+    id = wait_fault(t, 8, &va);
+    cr2 = new_cr(t);
+    mkdesc(d, PASID_A, SVACC_OP_DRAIN, SVACC_FLAG_CRAV, cr2, 0, 0, 0, 0);
+    g_assert_cmpuint(submit(t, 2, true, d), ==, SVACC_SUBMIT_ACCEPTED);
+    qtest_clock_step(t->qts, 50 * 1000 * 1000);
+    g_assert_cmpuint(peek_cr(t, PASID_A, cr2), ==, 0);
+    map_buf(t, PASID_B, CR_VA, 1, true);
+    mkdesc(d, PASID_B, SVACC_OP_NOP, SVACC_FLAG_CRAV, CR_VA, 0, 0, 0, 0);
+    g_assert_cmpuint(submit(t, 2, true, d), ==, SVACC_SUBMIT_ACCEPTED);
+    qtest_clock_step(t->qts, 9 * 1000 * 1000);
+    g_assert_cmpuint(peek_cr(t, PASID_A, cr2), ==, 0);
+    g_assert_cmpuint(peek_cr(t, PASID_B, CR_VA), ==, 0);
+    qtest_clock_step(t->qts, 2 * 1000 * 1000);
+    g_assert_cmpuint(wait_cr(t, PASID_A, cr2, NULL), ==,
+                     SVACC_STATUS_HOLD_EXPIRED);
+    g_assert_cmpuint(wait_cr(t, PASID_B, CR_VA, NULL), ==,
+                     SVACC_STATUS_SUCCESS);
+    g_assert_cmpuint(rd64(t, SVACC_COUNTERS + 8 * SVACC_CNT_FAULT_HOLD), ==,
+                     3);
+    g_assert_cmpuint(peek_cr(t, PASID_A, cr), ==, 0);
+    map_buf(t, PASID_A, dst + 5 * PAGE, 1, true);
+    wr32(t, SVACC_FAULT_RESP, id);
+    g_assert_cmpuint(wait_cr(t, PASID_A, cr, NULL), ==, SVACC_STATUS_SUCCESS);
     stop(t);
 }
 

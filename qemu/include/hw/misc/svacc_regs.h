@@ -242,6 +242,7 @@ enum {
 #define SVACC_STATUS_ACCESS_DENIED  0x07
 #define SVACC_STATUS_BATCH_ERROR    0x08
 #define SVACC_STATUS_INVALID_SIZE   0x09
+#define SVACC_STATUS_HOLD_EXPIRED   0x0a
 
 /* DEVPT context entry (16 bytes) */
 #define SVACC_CTX_ENTRY_SIZE        16
