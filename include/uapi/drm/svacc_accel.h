@@ -19,6 +19,8 @@ extern "C" {
  * enum drm_svacc_opcode - descriptor operations
  * @SVACC_OP_NOP: nothing; completes
  * @SVACC_OP_DRAIN: completes after all earlier descriptors of this context
+ *	(on a shared WQ, waiting at most as long as a fault may hold it:
+ *	%SVACC_STATUS_HOLD_EXPIRED)
  * @SVACC_OP_MEMMOVE: copy @size bytes from @src to @dst, overlap-safe
  * @SVACC_OP_MEMFILL: fill @size bytes at @dst with the 8-byte pattern @op0
  * @SVACC_OP_COMPARE: compare @size bytes at @src and @dst
@@ -90,6 +92,9 @@ struct drm_svacc_desc {
  *	not allowed
  * @SVACC_STATUS_BATCH_ERROR: at least one batch element failed
  * @SVACC_STATUS_INVALID_SIZE: size above the limit, or bad batch count
+ * @SVACC_STATUS_HOLD_EXPIRED: a DRAIN on a shared WQ stopped waiting for
+ *	the context's earlier descriptors, which others' work queued behind
+ *	it could not wait for any longer: they may not have completed
  */
 enum drm_svacc_status {
 	SVACC_STATUS_NONE = 0x00,
@@ -101,6 +106,7 @@ enum drm_svacc_status {
 	SVACC_STATUS_ACCESS_DENIED = 0x07,
 	SVACC_STATUS_BATCH_ERROR = 0x08,
 	SVACC_STATUS_INVALID_SIZE = 0x09,
+	SVACC_STATUS_HOLD_EXPIRED = 0x0a,
 };
 
 /** @SVACC_FAULT_WRITE: fault_info bit: the faulting access was a write */

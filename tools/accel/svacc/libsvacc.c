@@ -976,6 +976,7 @@ const char *svacc_status_name(unsigned int status)
 		[SVACC_STATUS_ACCESS_DENIED] = "ACCESS_DENIED",
 		[SVACC_STATUS_BATCH_ERROR] = "BATCH_ERROR",
 		[SVACC_STATUS_INVALID_SIZE] = "INVALID_SIZE",
+		[SVACC_STATUS_HOLD_EXPIRED] = "HOLD_EXPIRED",
 	};
 
 	if (status < ARRAY_SIZE(names) && names[status])

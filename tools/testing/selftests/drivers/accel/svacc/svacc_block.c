@@ -371,16 +371,19 @@ static void closing_child(int to_parent, int from_parent)
 }
 
 /*
- * Child: one BOF copy of a page of the stalling file onto each shared WQ
- * in @shared, through the ioctl; tells the parent, then waits up to @wait_s
- * for their records (polling: nothing here may wait for this mm's
- * mmap_lock) and reports 0 if each ended with PAGE_FAULT at its stalled
- * page with nothing done, 1 if one did not end, 2 if one ended otherwise.
+ * Child: on each shared WQ in @shared, through the ioctl, one descriptor
+ * that waits for a page of the stalling file: a BOF copy of it, or with
+ * @drain a DRAIN behind such a copy blocked on this context's own
+ * dedicated WQ. Tells the parent, then waits up to @wait_s for their
+ * records (polling: nothing here may wait for this mm's mmap_lock) and
+ * reports 0 if each ended as the fault hold ends it (the copy with
+ * PAGE_FAULT at its stalled page, nothing done; the drain HOLD_EXPIRED,
+ * its copy still blocked), 1 if one did not end, 2 if one ended otherwise.
  * Then waits to be killed.
  */
-static void holding_child(int to_parent, uint32_t shared, int wait_s)
+static void held_child(int to_parent, uint32_t shared, int wait_s, bool drain)
 {
-	struct drm_svacc_completion *c = svacc_records_alloc(32);
+	struct drm_svacc_completion *c = svacc_records_alloc(33);
 	uint64_t end = svacc_now_ns() + (uint64_t)wait_s * NS_PER_SEC;
 	struct drm_svacc_desc d;
 	uint8_t *src, *dst;
@@ -389,40 +392,55 @@ static void holding_child(int to_parent, uint32_t shared, int wait_s)
 	int fd, i;
 
 	src = stall_map(&fd);
-	dst = svacc_alloc_untouched(32 * PAGE);
+	dst = svacc_alloc_untouched(33 * PAGE);
 	if (!src || !c || !dst)
 		_exit(100);
-	if (svacc_open(&s, NULL) || warm_records(&s, c, 32))
+	if (svacc_open(&s, NULL) || warm_records(&s, c, 33) ||
+	    (drain && svacc_wq_claim(&s, SVACC_WQ_ANY)))
 		_exit(98);
+	svacc_desc_memmove(&d, dst + 32 * PAGE, src, PAGE, &c[32]);
+	d.flags |= SVACC_DESC_F_BOF;
+	if (drain && svacc_portal_submit(&s, &d))
+		_exit(101);
 	for (i = 0; i < 32; i++) {
 		if (!(shared & (1U << i)))
 			continue;
-		svacc_desc_memmove(&d, dst + i * PAGE, src + i * PAGE, PAGE, &c[i]);
-		d.flags |= SVACC_DESC_F_BOF;
+		if (drain) {
+			svacc_desc_drain(&d, &c[i]);
+		} else {
+			svacc_desc_memmove(&d, dst + i * PAGE, src + i * PAGE, PAGE, &c[i]);
+			d.flags |= SVACC_DESC_F_BOF;
+		}
 		if (svacc_ioctl_submit(s.fd, &d, 1, i, NULL))
-			_exit(101);
+			_exit(102);
 	}
 	if (write(to_parent, &cmd, 1) != 1)
-		_exit(102);
+		_exit(103);
 	for (i = 0; i < 32; i++) {
 		if (!(shared & (1U << i)))
 			continue;
 		while (!svacc_status(&c[i]) && svacc_now_ns() < end)
 			usleep(10 * 1000);
 		if (!svacc_status(&c[i])) {
-			fprintf(stderr, "# holder: WQ %d: no record in %d s\n", i, wait_s);
+			fprintf(stderr, "# held: WQ %d: no record in %d s\n", i, wait_s);
 			cmd = 1;
-		} else if (c[i].status != SVACC_STATUS_PAGE_FAULT ||
+		} else if (drain ? c[i].status != SVACC_STATUS_HOLD_EXPIRED :
+			   c[i].status != SVACC_STATUS_PAGE_FAULT ||
 			   c[i].fault_addr != (uintptr_t)(src + i * PAGE) ||
 			   c[i].bytes_completed) {
-			fprintf(stderr, "# holder: WQ %d: %s at %#llx after %u bytes\n",
+			fprintf(stderr, "# held: WQ %d: %s at %#llx after %u bytes\n",
 				i, svacc_status_name(c[i].status),
 				(unsigned long long)c[i].fault_addr, c[i].bytes_completed);
 			cmd = cmd ?: 2;
 		}
 	}
+	if (drain && svacc_status(&c[32])) {
+		fprintf(stderr, "# held: the blocked copy completed: %s\n",
+			svacc_status_name(c[32].status));
+		cmd = cmd ?: 2;
+	}
 	if (write(to_parent, &cmd, 1) != 1)
-		_exit(103);
+		_exit(104);
 	pause();
 	_exit(0);
 }
@@ -1029,26 +1047,28 @@ TEST_F_TIMEOUT(block, releasing_wq_counts, 300)
 }
 
 /*
- * A process whose faults never resolve cannot stop a shared WQ: it puts a
- * BOF copy of a stalling page on every shared WQ, and a NOP another
- * process queues behind each still completes, once the WQ's fault hold
- * (shared_wq_fault_hold_ms) has ended the copy with PAGE_FAULT at its
- * page. The device counts the holds that ran out. Late answers to the
- * abandoned faults (killing the server fails them) reach nobody: the
- * device keeps working.
+ * Start held_child(@drain); once it has left its descriptors waiting (and
+ * they faulted), queue a NOP on each shared WQ behind them: each must
+ * complete within the fault hold and 30 s more, and the device must count
+ * a hold run out for each. Then the FUSE server goes (its death fails the
+ * abandoned faults: their late answers must find nobody), the child is
+ * killed and the device must still copy. Returns the child's verdict on
+ * its own descriptors (0: as expected), or -1.
  */
-TEST_F_TIMEOUT(block, shared_wq_moves_on, 300)
+static int behind_holder(struct __test_metadata *_metadata,
+			 struct _test_data_block *self, bool drain,
+			 const char *what)
 {
 	struct timespec settle = { .tv_sec = 1 };
+	int p[2], i, n = 0, status, st;
+	long hold_ms, holds;
 	struct drm_svacc_desc d;
 	unsigned int param;
-	long hold_ms, holds;
-	int p[2], i, n = 0, status, st;
 	uint64_t before, t0;
 	uint32_t shared;
 	struct svacc s;
+	char c = -1;
 	pid_t pid;
-	char c;
 
 	if (read_param(PARAM_HOLD, &param) || !param) {
 		/* no bound: the NOPs must still complete, in as long as 5 s */
@@ -1069,14 +1089,13 @@ TEST_F_TIMEOUT(block, shared_wq_moves_on, 300)
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
 		close(p[0]);
-		holding_child(p[1], shared, (int)(hold_ms / 1000) + 60);
+		held_child(p[1], shared, (int)(hold_ms / 1000) + 60, drain);
 	}
 	close(p[1]);
-	ASSERT_EQ(1, read(p[0], &c, 1)) TH_LOG("holder died before submitting");
+	ASSERT_EQ(1, read(p[0], &c, 1)) TH_LOG("the child died before submitting");
 	nanosleep(&settle, NULL);
 	ASSERT_LT(before, faults_now(&s)) TH_LOG("the held descriptors never faulted");
 
-	/* a NOP behind each held copy */
 	t0 = svacc_now_ns();
 	for (i = 0; i < 32; i++) {
 		if (!(shared & (1U << i)))
@@ -1091,19 +1110,16 @@ TEST_F_TIMEOUT(block, shared_wq_moves_on, 300)
 			continue;
 		st = wait_record(&s, &self->rec[i], (hold_ms + 30000) * 1000000LL);
 		ASSERT_EQ(SVACC_STATUS_SUCCESS, st)
-			TH_LOG("NOP on WQ %d behind a held fault: %s after %llu ms, hold %ld ms",
-			       i, st < 0 ? strerror(-st) : svacc_status_name(st),
+			TH_LOG("NOP on WQ %d behind %s: %s after %llu ms, hold %ld ms",
+			       i, what, st < 0 ? strerror(-st) : svacc_status_name(st),
 			       (unsigned long long)((svacc_now_ns() - t0) / 1000000),
 			       hold_ms);
 	}
-	TH_LOG("%d NOPs done in %llu ms behind held faults (hold %ld ms)", n,
-	       (unsigned long long)((svacc_now_ns() - t0) / 1000000), hold_ms);
-	ASSERT_EQ(1, read(p[0], &c, 1)) TH_LOG("holder died");
-	EXPECT_EQ(0, c) TH_LOG("%s", c == 1 ? "a held copy never completed" :
-				     "a held copy did not end with PAGE_FAULT at its page");
+	TH_LOG("%d NOPs done in %llu ms behind %s (hold %ld ms)", n,
+	       (unsigned long long)((svacc_now_ns() - t0) / 1000000), what, hold_ms);
+	ASSERT_EQ(1, read(p[0], &c, 1)) TH_LOG("the child died");
 	EXPECT_LE(holds + n, debugfs_counter("fault_hold"));
 
-	/* the server's death fails the faults: their answers find nothing */
 	fuse_stop(self->server);
 	self->server = 0;
 	ASSERT_EQ(0, kill(pid, SIGKILL));
@@ -1112,6 +1128,42 @@ TEST_F_TIMEOUT(block, shared_wq_moves_on, 300)
 	st = copy_works(&s, self->rec);
 	ASSERT_EQ(0, st) TH_LOG("copies afterwards: %s", strerror(-st));
 	svacc_close(&s);
+	return c;
+}
+
+/*
+ * A process whose faults never resolve cannot stop a shared WQ: it puts a
+ * BOF copy of a stalling page on every shared WQ, and a NOP another
+ * process queues behind each still completes, once the WQ's fault hold
+ * (shared_wq_fault_hold_ms) has ended the copy with PAGE_FAULT at its
+ * page. The device counts the holds that ran out. Late answers to the
+ * abandoned faults (killing the server fails them) reach nobody: the
+ * device keeps working.
+ */
+TEST_F_TIMEOUT(block, shared_wq_moves_on, 300)
+{
+	int c = behind_holder(_metadata, self, false, "held faults");
+
+	EXPECT_EQ(0, c) TH_LOG("%s", c == 1 ? "a held copy never completed" :
+				     "a held copy did not end with PAGE_FAULT at its page");
+	ASSERT_NO_SPLAT(self);
+}
+
+/*
+ * A DRAIN waits for every earlier descriptor of its context, on any WQ:
+ * one whose context has a copy blocked for ever on its own dedicated WQ
+ * (a page the FUSE server never sends) would hold a shared WQ as long,
+ * beyond the fault hold. A process puts such a drain on each shared WQ;
+ * another queues a NOP behind each. The drains must stop waiting once the
+ * hold runs out (HOLD_EXPIRED, counted in fault_hold) and the NOPs run;
+ * the blocked copy itself is its owner's, and waits on.
+ */
+TEST_F_TIMEOUT(block, drain_cannot_hold_shared_wq, 300)
+{
+	int c = behind_holder(_metadata, self, true, "held drains");
+
+	EXPECT_EQ(0, c) TH_LOG("%s", c == 1 ? "a drain never completed" :
+				     "a drain did not end with HOLD_EXPIRED, or the blocked copy completed");
 	ASSERT_NO_SPLAT(self);
 }
 

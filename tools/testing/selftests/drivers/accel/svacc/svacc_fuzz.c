@@ -558,8 +558,14 @@ static void predict(struct fz *f, const struct drm_svacc_desc *d, bool elem,
 	}
 	switch (d->opcode) {
 	case SVACC_OP_NOP:
-	case SVACC_OP_DRAIN:
 		p->mask = ST(SUCCESS) | extra;
+		return;
+	case SVACC_OP_DRAIN:
+		/*
+		 * Through the ioctl (a shared WQ, mostly): a drain whose wait
+		 * others queue behind stops at the fault hold (uapi.rst)
+		 */
+		p->mask = ST(SUCCESS) | (portal ? 0 : ST(HOLD_EXPIRED)) | extra;
 		return;
 	case SVACC_OP_BATCH:
 		if (!d->size || d->size > f->max_batch) {
