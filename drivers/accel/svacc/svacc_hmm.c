@@ -854,7 +854,8 @@ static void svacc_hmm_respond(struct svacc_hmm_ctx *hc, const struct svacc_fault
 {
 	struct svacc_device *sdev = hc->sdev;
 	/* Transient failures (-EBUSY): the device faults again */
-	bool fail = f->ret == -EFAULT || f->ret == -EPERM || f->ret == -ENOMEM;
+	bool fail = f->ret == -EFAULT || f->ret == -EPERM || f->ret == -ENOMEM ||
+		    f->ret == -ENOSPC;
 
 	spin_lock_irq(&sdev->reset_lock);
 	if (!hc->dead && f->epoch == atomic_read(&sdev->reset_epoch))
@@ -945,8 +946,16 @@ static void svacc_hmm_dispatch(struct svacc_hmm_dev *h, u32 id, struct svacc_fau
 	}
 	spin_unlock(&hc->pend_lock);
 	if (!queued) {
-		/* more parked faults than WQs: a confused device; let it retry */
-		f->ret = -EBUSY;
+		/*
+		 * No room: the context's work is held up (a fault that blocks
+		 * in a filesystem) and holds records whose descriptors the
+		 * device has ended since (the fault hold, an abort). Fail
+		 * this one: the descriptor completes with PAGE_FAULT. A RETRY
+		 * would have the device fault again at once, and this work
+		 * would answer it again, for as long as the context stays
+		 * held up.
+		 */
+		f->ret = -ENOSPC;
 		svacc_hmm_respond(hc, f);
 	}
 	/* The work's reference is this one, unless it is queued already. */
@@ -987,6 +996,8 @@ static void svacc_hmm_fault_work(struct work_struct *work)
 			svacc_hmm_dispatch(h, id, &f);
 		}
 		writel(h->fq_head, sdev->regs + SVACC_FQ_HEAD);
+		/* the device may keep writing records: others get the CPU too */
+		cond_resched();
 	}
 	svacc_regs_unlock(idx);
 	mutex_unlock(&h->fq_lock);
