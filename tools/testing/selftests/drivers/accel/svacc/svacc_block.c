@@ -446,6 +446,59 @@ static void held_child(int to_parent, uint32_t shared, int wait_s, bool drain)
 }
 
 /*
+ * Child: a BOF copy of a never-answered page on its own dedicated WQ holds
+ * up this context's fault resolution; then @n BOF fills of untouched
+ * pages, in one submission, on shared WQ @wq. Each must complete (the
+ * fault hold ends those with others behind them; the rest must not be
+ * left faulting): reports 0 when all did within 30 s, 1 when one did not.
+ */
+static void crowded_child(int to_parent, int wq, int n)
+{
+	struct drm_svacc_completion *c = svacc_records_alloc(n + 1);
+	struct drm_svacc_desc d[SVACC_SUBMIT_MAX];
+	uint64_t end;
+	uint8_t *src, *dst;
+	struct svacc s;
+	char cmd = 0;
+	int fd, i;
+
+	src = stall_map(&fd);
+	dst = svacc_alloc_untouched((n + 1) * PAGE);
+	if (!src || !c || !dst || n > SVACC_SUBMIT_MAX)
+		_exit(100);
+	if (svacc_open(&s, NULL) || warm_records(&s, c, n + 1) ||
+	    svacc_wq_claim(&s, SVACC_WQ_ANY))
+		_exit(98);
+	svacc_desc_memmove(&d[0], dst + n * PAGE, src, PAGE, &c[n]);
+	d[0].flags |= SVACC_DESC_F_BOF;
+	if (svacc_portal_submit(&s, &d[0]))
+		_exit(101);
+	usleep(500 * 1000);	/* its fault is being resolved: held up */
+	for (i = 0; i < n; i++) {
+		svacc_desc_memfill(&d[i], dst + i * PAGE, PATTERN, 8, &c[i]);
+		d[i].flags |= SVACC_DESC_F_BOF;
+	}
+	s.shared_wq = (uint32_t)wq;
+	if (svacc_ioctl_submit_all(&s, d, n))
+		_exit(102);
+	end = svacc_now_ns() + 30 * NS_PER_SEC;
+	for (i = 0; i < n; i++) {
+		while (!svacc_status(&c[i]) && svacc_now_ns() < end)
+			usleep(10 * 1000);
+		if (!svacc_status(&c[i])) {
+			fprintf(stderr, "# crowded: fill %d of %d on WQ %d: no record in 30 s\n",
+				i + 1, n, wq);
+			cmd = 1;
+			break;
+		}
+	}
+	if (write(to_parent, &cmd, 1) != 1)
+		_exit(103);
+	pause();
+	_exit(0);
+}
+
+/*
  * Thread: read a page of the stalling file through /proc/self/mem. The
  * kernel reads another address space's memory with its mmap_lock held
  * for reading, also while it waits for the page: until the server
@@ -780,6 +833,39 @@ static void stuck_child(int out)
 	_exit(0);
 }
 
+/* The sysfs "enabled" attribute of @s's device's WQ @wq */
+static int wq_enabled_path(const struct svacc *s, int wq, char *buf, size_t len)
+{
+	char name[64];
+	int ret = svacc_pci_name(s->path, name, sizeof(name));
+
+	if (!ret)
+		snprintf(buf, len, "/sys/bus/pci/devices/%s/wq%d/enabled", name, wq);
+	return ret;
+}
+
+/*
+ * Disable and enable the WQ behind @wq_en with the fault hold @hold_ms
+ * (the module parameter is read at enable), then put the parameter back:
+ * other WQs, and the restart after a reset, keep the module's hold.
+ */
+static int wq_cycle_with_hold(const char *wq_en, const char *hold_ms)
+{
+	char hold[32] = "";
+	int fd, ret;
+
+	fd = open(PARAM_HOLD, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ret = read(fd, hold, sizeof(hold) - 1) > 0 ? 0 : -EIO;
+	close(fd);
+	ret = ret ?: write_str(PARAM_HOLD, hold_ms);
+	if (ret)
+		return ret;
+	ret = write_str(wq_en, "0") ?: write_str(wq_en, "1");
+	return write_str(PARAM_HOLD, hold) ?: ret;
+}
+
 /*
  * A shared WQ disabled by an administrator while its descriptor is blocked
  * in a fault, with the WQ's fault hold off (cycled while
@@ -793,8 +879,8 @@ static void stuck_child(int out)
 TEST_F_TIMEOUT(block, stuck_command_resets_device, 300)
 {
 	struct timespec settle = { .tv_sec = 1 };
-	char path[300], link[256], hold[32] = "";
-	int p[2], rep[2], status, st, ret, fd;
+	int p[2], rep[2], status, st, ret;
+	char link[300];
 	uint32_t epoch;
 	struct svacc s;
 	ssize_t n;
@@ -804,23 +890,9 @@ TEST_F_TIMEOUT(block, stuck_command_resets_device, 300)
 	ASSERT_EQ(0, svacc_wq_claim(&s, SVACC_WQ_ANY));
 	epoch = s.info.reset_epoch;
 	ASSERT_NE(0U, s.info.shared_wqs & 1) TH_LOG("WQ 0 is not shared");
-	snprintf(link, sizeof(link), "/sys/class/accel/%s/device",
-		 strrchr(s.path, '/') + 1);
-	n = readlink(link, path, sizeof(path) - 1);
-	ASSERT_LT(0, n);
-	path[n] = '\0';
-	snprintf(link, sizeof(link), "/sys/bus/pci/devices/%s/wq0/enabled",
-		 strrchr(path, '/') + 1);
+	ASSERT_EQ(0, wq_enabled_path(&s, 0, link, sizeof(link)));
 	/* wq0 programmed without a fault hold */
-	fd = open(PARAM_HOLD, O_RDONLY | O_CLOEXEC);
-	ASSERT_LE(0, fd);
-	ASSERT_LT(0, read(fd, hold, sizeof(hold) - 1));
-	close(fd);
-	ASSERT_EQ(0, write_str(PARAM_HOLD, "0"));
-	ret = write_str(link, "0") ?: write_str(link, "1");
-	/* the others, and the restart after the reset, with the hold */
-	ASSERT_EQ(0, write_str(PARAM_HOLD, hold));
-	ASSERT_EQ(0, ret);
+	ASSERT_EQ(0, wq_cycle_with_hold(link, "0"));
 	ASSERT_EQ(0, pipe(p));
 	pid = fork();
 	ASSERT_LE(0, pid);
@@ -1164,6 +1236,67 @@ TEST_F_TIMEOUT(block, drain_cannot_hold_shared_wq, 300)
 
 	EXPECT_EQ(0, c) TH_LOG("%s", c == 1 ? "a drain never completed" :
 				     "a drain did not end with HOLD_EXPIRED, or the blocked copy completed");
+	ASSERT_NO_SPLAT(self);
+}
+
+/*
+ * A context whose fault resolution is held up (a fault that waits for a
+ * FUSE server that never answers) and whose other descriptors fault
+ * meanwhile, more of them than it has WQs: the fault hold ends those with
+ * others queued behind, but their fault records stay with the context
+ * until its resolution goes on. One more fault must still end (HMM mode:
+ * the driver fails it, PAGE_FAULT; a RETRY had the device fault again at
+ * once, for ever, and the driver answer it, one CPU spinning) and leave
+ * the device quiet. The shared WQ gets a 200 ms hold for the test.
+ */
+TEST_F_TIMEOUT(block, faults_beyond_room_end, 300)
+{
+	struct timespec settle = { .tv_sec = 2 };
+	int p[2], wq = -1, n, status, ret, i;
+	uint64_t f0, f1;
+	char wq_en[300];
+	struct svacc s;
+	pid_t pid;
+	char c = 1;
+
+	ASSERT_EQ(0, svacc_open(&s, NULL));
+	for (i = 0; i < 32 && wq < 0; i++)
+		if (s.info.shared_wqs & (1U << i))
+			wq = i;
+	ASSERT_LE(0, wq);
+	n = (int)s.info.num_wqs + 2;
+	ASSERT_EQ(0, wq_enabled_path(&s, wq, wq_en, sizeof(wq_en)));
+	ret = wq_cycle_with_hold(wq_en, "200");
+	ASSERT_EQ(0, ret) TH_LOG("cycling %s with a 200 ms hold: %s", wq_en, strerror(-ret));
+
+	ASSERT_EQ(0, pipe(p));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		close(p[0]);
+		crowded_child(p[1], wq, n);
+	}
+	close(p[1]);
+	EXPECT_EQ(1, read(p[0], &c, 1)) TH_LOG("the child died");
+	EXPECT_EQ(0, c) TH_LOG("a fill beyond the context's room for faults never ended");
+	ASSERT_EQ(0, read_fault_counter(&s, &f0));
+	nanosleep(&settle, NULL);
+	ASSERT_EQ(0, read_fault_counter(&s, &f1));
+	EXPECT_GE(10ULL, (unsigned long long)(f1 - f0))
+		TH_LOG("the device faulted %llu times in 2 s after the fills ended",
+		       (unsigned long long)(f1 - f0));
+
+	fuse_stop(self->server);
+	self->server = 0;
+	ASSERT_EQ(0, kill(pid, SIGKILL));
+	ASSERT_EQ(0, wait_child(pid, 60, &status));
+	close(p[0]);
+	/* the WQ again with the module's hold */
+	ret = write_str(wq_en, "0") ?: write_str(wq_en, "1");
+	ASSERT_EQ(0, ret) TH_LOG("cycling %s back", wq_en);
+	ret = copy_works(&s, self->rec);
+	ASSERT_EQ(0, ret) TH_LOG("copies afterwards: %s", strerror(-ret));
+	svacc_close(&s);
 	ASSERT_NO_SPLAT(self);
 }
 

@@ -444,12 +444,8 @@ int truncate_file(const char *path)
 	return 0;
 }
 
-/*
- * The path of @file in the debugfs directory of the device behind @node
- * ("/dev/accel/accelN"): /sys/kernel/debug/accel/<PCI device name>/.
- */
-int svacc_debugfs_file(const char *node, const char *file, char *buf,
-		       size_t len)
+/* The PCI device name (<bdf>) of the device behind @node ("/dev/accel/accelN") */
+int svacc_pci_name(const char *node, char *buf, size_t len)
 {
 	char link[256], target[256];
 	ssize_t n;
@@ -460,9 +456,23 @@ int svacc_debugfs_file(const char *node, const char *file, char *buf,
 	if (n <= 0)
 		return -errno;
 	target[n] = '\0';
-	snprintf(buf, len, "/sys/kernel/debug/accel/%s/%s",
-		 strrchr(target, '/') + 1, file);
+	snprintf(buf, len, "%s", strrchr(target, '/') + 1);
 	return 0;
+}
+
+/*
+ * The path of @file in the debugfs directory of the device behind @node
+ * ("/dev/accel/accelN"): /sys/kernel/debug/accel/<PCI device name>/.
+ */
+int svacc_debugfs_file(const char *node, const char *file, char *buf,
+		       size_t len)
+{
+	char name[64];
+	int ret = svacc_pci_name(node, name, sizeof(name));
+
+	if (!ret)
+		snprintf(buf, len, "/sys/kernel/debug/accel/%s/%s", name, file);
+	return ret;
 }
 
 /**

@@ -88,6 +88,7 @@ int copy_verified_by(struct svacc *s, enum svacc_path path, size_t len,
 				   struct drm_svacc_completion *c));
 int send_fd(int sock, int fd, uint64_t offset);
 int recv_fd(int sock, uint64_t *offset);
+int svacc_pci_name(const char *node, char *buf, size_t len);
 int svacc_debugfs_file(const char *node, const char *file, char *buf,
 		       size_t len);
 
