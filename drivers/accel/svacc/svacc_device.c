@@ -200,6 +200,9 @@ int svacc_wq_hw_enable(struct svacc_wq *wq, u32 pasid)
 	int ret;
 
 	lockdep_assert_held(&sdev->wq_mutex);
+	/* Callers keep out of a reset (in_flr): its BARs may not decode */
+	if (WARN_ON_ONCE(svacc_regs_off(sdev)))
+		return -EIO;
 	if (readl(svacc_wqcfg(wq, SVACC_WQSTS)) & SVACC_WQSTS_ENABLED) {
 		dev_err(svacc_dev(sdev), "wq%u still enabled in the device: resetting it\n",
 			wq->idx);
@@ -250,6 +253,15 @@ int svacc_wq_hw_disable(struct svacc_wq *wq, bool discard)
 	spin_lock(&wq->portal_lock);
 	wq->hw_enabled = false;
 	spin_unlock(&wq->portal_lock);
+	/*
+	 * An FLR or PCI error recovery has the function (set under
+	 * wq_mutex): it was reset, its BARs may not decode, and the restart
+	 * enables only claimed WQs. A PCI error recovery, unlike an FLR,
+	 * lets wq_mutex go between error_detected() and slot_reset().
+	 */
+	if (READ_ONCE(sdev->in_flr))
+		return 0;
+	WARN_ON_ONCE(svacc_regs_off(sdev));
 	/*
 	 * Never enabled, or the device is stopped: nothing runs (a reset
 	 * disabled every WQ, and the restart enables only claimed ones).
@@ -564,6 +576,9 @@ static ssize_t enabled_store(struct device *dev, struct device_attribute *attr,
 	mutex_lock(&sdev->wq_mutex);
 	if (wq->owner) {
 		ret = -EBUSY;
+	} else if (READ_ONCE(sdev->in_flr) && enable) {
+		/* a reset has the function; its restart enables what is owned */
+		ret = -EAGAIN;
 	} else if (!wq->dedicated && sdev->hw_enabled) {
 		if (enable && !wq->hw_enabled)
 			ret = svacc_wq_hw_enable(wq, 0);

@@ -186,9 +186,12 @@ int svacc_ioctl_wq_claim(struct drm_device *drm, void *data, struct drm_file *fi
 		ret = -EDQUOT;
 		goto out;
 	}
-	/* Stopped: the restart has not run yet (it enables what is owned) */
-	if (READ_ONCE(sdev->stopped)) {
-		ret = svacc_stopped_errno(sdev);
+	/*
+	 * Stopped, or a PCI error recovery has the function: the restart has
+	 * not run yet (it enables what is owned)
+	 */
+	if (READ_ONCE(sdev->stopped) || READ_ONCE(sdev->in_flr)) {
+		ret = READ_ONCE(sdev->failed) ? -EIO : -EAGAIN;
 		goto out;
 	}
 

@@ -1086,6 +1086,91 @@ TEST_F_TIMEOUT(reset, aer_recovery, 300)
 }
 
 /*
+ * Child: claim and release a dedicated WQ until @stop is set; count the
+ * cycles and the answers that uapi.rst does not allow during a reset.
+ */
+static void claim_release_loop(int *stop, int *cycles, int *bad)
+{
+	struct svacc s;
+	int ret;
+
+	if (svacc_open(&s, NULL))
+		_exit(98);
+	while (!__atomic_load_n(stop, __ATOMIC_RELAXED)) {
+		ret = svacc_wq_claim(&s, SVACC_WQ_ANY);
+		if (ret == -EAGAIN || ret == -EBUSY)
+			continue;
+		if (ret) {
+			fprintf(stderr, "# claimer: WQ_CLAIM %d\n", ret);
+			__atomic_add_fetch(bad, 1, __ATOMIC_RELAXED);
+			continue;
+		}
+		ret = svacc_wq_release(&s);
+		if (ret) {
+			fprintf(stderr, "# claimer: WQ_RELEASE %d\n", ret);
+			__atomic_add_fetch(bad, 1, __ATOMIC_RELAXED);
+		}
+		__atomic_add_fetch(cycles, 1, __ATOMIC_RELAXED);
+	}
+	svacc_close(&s);
+	_exit(0);
+}
+
+/*
+ * PCI error recovery, unlike an FLR, lets other paths take the driver's
+ * locks between error_detected() and slot_reset(), while the function
+ * may not decode: a WQ claimed or released then must leave its registers
+ * alone (the driver warns where one would touch them). Two processes
+ * claim and release WQs while the host injects errors, fatal and not.
+ */
+TEST_F_TIMEOUT(reset, aer_with_claims, 300)
+{
+	static const char * const err[] = { "DLP", "POISON_TLP" };
+	int *sh = shared_alloc(4 * sizeof(int));
+	char req[128], ans[512];
+	uint32_t epoch, now = 0;
+	pid_t pid[2];
+	int i, status, ret;
+	struct svacc s;
+	uint64_t end;
+
+	if (!host_qmp_available() || !behind_port(self->pci))
+		SKIP(return, "not a mode with the device behind a root port, and a QMP agent");
+	ASSERT_NE(NULL, sh);
+	ASSERT_EQ(0, svacc_open(&s, NULL));
+	for (i = 0; i < 2; i++) {
+		pid[i] = fork();
+		ASSERT_LE(0, pid[i]);
+		if (!pid[i])
+			claim_release_loop(&sh[0], &sh[1 + i], &sh[3]);
+	}
+	for (i = 0; i < 6; i++) {
+		usleep(300 * 1000);
+		epoch = epoch_of(&s);
+		snprintf(req, sizeof(req), "hmp pcie_aer_inject_error svacc0 %s", err[i % 2]);
+		ret = host_qmp(req, ans, sizeof(ans), 30);
+		EXPECT_EQ(0, ret) TH_LOG("%s: %s (%s)", req, strerror(-ret), ans);
+		if (ret)
+			break;
+		end = svacc_now_ns() + 30 * NS_PER_SEC;
+		while ((now = epoch_of(&s)) == epoch && svacc_now_ns() < end)
+			usleep(20 * 1000);
+		EXPECT_LT(epoch, now) TH_LOG("%s: no reset in 30 s", err[i % 2]);
+	}
+	__atomic_store_n(&sh[0], 1, __ATOMIC_RELAXED);
+	for (i = 0; i < 2; i++) {
+		EXPECT_EQ(0, wait_child(pid[i], 60, &status));
+		EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
+	}
+	TH_LOG("%d and %d claim/release cycles across 6 PCI errors", sh[1], sh[2]);
+	EXPECT_LT(0, sh[1] + sh[2]);
+	EXPECT_EQ(0, sh[3]) TH_LOG("claims or releases failed otherwise than uapi.rst says");
+	svacc_close(&s);
+	EXPECT_EQ(0, device_works());
+	ASSERT_NO_SPLAT(self);
+}
+
+/*
  * Turn the device's x-inject-enable-fail on or off from the host (QMP
  * qom-set on the qdev id in $SVACC_DEVICE_OPTS): while it is on, the
  * device refuses every enable, as one that does not come back from a reset.
