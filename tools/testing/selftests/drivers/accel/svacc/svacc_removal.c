@@ -336,17 +336,6 @@ static int sysfs_rescan(struct _test_data_removal *self, char *why, size_t len)
 	return ret;
 }
 
-/* The qdev id in $SVACC_DEVICE_OPTS ("svacc,id=svacc0,bus=rp0,..."), or "" */
-static void device_id(char *id, size_t len)
-{
-	const char *opts = getenv("SVACC_DEVICE_OPTS");
-	const char *p = opts ? strstr(opts, ",id=") : NULL;
-
-	id[0] = '\0';
-	if (p)
-		snprintf(id, len, "%.*s", (int)strcspn(p + 4, ","), p + 4);
-}
-
 static int qmp_unplug(struct _test_data_removal *self, char *why, size_t len)
 {
 	uint64_t end = svacc_now_ns() + 30 * NS_PER_SEC;

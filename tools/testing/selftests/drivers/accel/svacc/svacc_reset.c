@@ -1177,15 +1177,14 @@ TEST_F_TIMEOUT(reset, aer_with_claims, 300)
  */
 static int enable_fail(bool on, char *ans, size_t len)
 {
-	const char *opts = getenv("SVACC_DEVICE_OPTS");
-	const char *p = opts ? strstr(opts, ",id=") : NULL;
-	char req[256];
+	char id[64], req[256];
 
-	if (!p)
+	device_id(id, sizeof(id));
+	if (!id[0])
 		return -ENOENT;
 	snprintf(req, sizeof(req),
-		 "{\"execute\": \"qom-set\", \"arguments\": {\"path\": \"%.*s\", \"property\": \"x-inject-enable-fail\", \"value\": %s}}",
-		 (int)strcspn(p + 4, ","), p + 4, on ? "true" : "false");
+		 "{\"execute\": \"qom-set\", \"arguments\": {\"path\": \"%s\", \"property\": \"x-inject-enable-fail\", \"value\": %s}}",
+		 id, on ? "true" : "false");
 	return host_qmp(req, ans, len, 30);
 }
 

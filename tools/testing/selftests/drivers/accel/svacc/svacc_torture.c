@@ -325,6 +325,17 @@ int debugfs_count_contexts(void)
 	return found ? n : -ENOENT;
 }
 
+/* The qdev id in $SVACC_DEVICE_OPTS ("svacc,id=svacc0,bus=rp0,..."), or "" */
+void device_id(char *id, size_t len)
+{
+	const char *opts = getenv("SVACC_DEVICE_OPTS");
+	const char *p = opts ? strstr(opts, ",id=") : NULL;
+
+	id[0] = '\0';
+	if (p)
+		snprintf(id, len, "%.*s", (int)strcspn(p + 4, ","), p + 4);
+}
+
 /* run-vm.sh started the host agent and the guest's ttyS2 carries its answers */
 bool host_qmp_available(void)
 {

@@ -61,6 +61,7 @@ long meminfo_kb(const char *key);
 long slab_settled_kb(void);
 int debugfs_count_contexts(void);
 
+void device_id(char *id, size_t len);
 bool host_qmp_available(void);
 int host_qmp(const char *request, char *answer, size_t len, int timeout_s);
 
